@@ -3,6 +3,7 @@ package leds
 import (
 	"fmt"
 
+	"periph.io/x/conn/v3"
 	"periph.io/x/conn/v3/physic"
 	"periph.io/x/conn/v3/spi"
 )
@@ -85,7 +86,14 @@ func OpenAPA102(port spi.Port, n int, brightness uint8) (*APA102, error) {
 	if err != nil {
 		return nil, fmt.Errorf("leds: apa102: connect %s: %w", port, err)
 	}
-	return NewAPA102(c, n, brightness), nil
+	a := NewAPA102(c, n, brightness)
+	// spidev refuses a transfer above its buffer size (4096 bytes by
+	// default, module parameter spidev.bufsiz): about 1000 LEDs. Say so now
+	// rather than on the first frame.
+	if l, ok := c.(conn.Limits); ok && l.MaxTxSize() > 0 && len(a.buf) > l.MaxTxSize() {
+		return nil, fmt.Errorf("leds: apa102: %d LEDs need %d-byte frames, but %s takes at most %d (raise spidev.bufsiz)", n, len(a.buf), port, l.MaxTxSize())
+	}
+	return a, nil
 }
 
 // Len returns the number of LEDs.

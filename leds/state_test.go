@@ -2,8 +2,11 @@ package leds
 
 import (
 	"bytes"
+	"maps"
 	"strings"
 	"testing"
+
+	"github.com/BurntSushi/toml"
 )
 
 func TestStateStringParseRoundTrip(t *testing.T) {
@@ -177,4 +180,64 @@ func TestMulti(t *testing.T) {
 			t.Errorf("member %d got %v", i, r.got)
 		}
 	}
+}
+
+func TestThemeFromTOML(t *testing.T) {
+	const cfg = `
+[theme.listening]
+pattern = "pulse"
+color = "#102030"
+period_ms = 1200
+
+[theme.follow-up]
+pattern = "off"
+`
+	var c struct {
+		Theme map[string]Style `toml:"theme"`
+	}
+	if _, err := toml.Decode(cfg, &c); err != nil {
+		t.Fatal(err)
+	}
+	th, err := ThemeFromNames(DefaultTheme(), c.Theme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := DefaultTheme()
+	want[Listening] = Style{Pattern: Pulse, Color: Color{0x10, 0x20, 0x30}, PeriodMs: 1200}
+	want[FollowUp] = Style{Pattern: Off}
+	if !maps.Equal(th, want) {
+		t.Errorf("theme\n got %v\nwant %v", th, want)
+	}
+	for _, bad := range []string{
+		"[theme.speaking]\npattern = \"solid\"",
+		"[theme.idle]\npattern = \"strobe\"",
+		"[theme.idle]\ncolor = \"red\"",
+		"[theme.idle]\npattern = \"spin\"\nperiod_ms = -5",
+	} {
+		var c struct {
+			Theme map[string]Style `toml:"theme"`
+		}
+		_, err := toml.Decode(bad, &c)
+		if err == nil {
+			_, err = ThemeFromNames(DefaultTheme(), c.Theme)
+		}
+		if err == nil {
+			t.Errorf("config %q accepted", bad)
+		}
+	}
+}
+
+func FuzzParseState(f *testing.F) {
+	for _, s := range []string{"idle", "follow-up", "FOLLOW_UP", " muted ", "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		st, err := ParseState(s)
+		if err != nil {
+			return
+		}
+		if back, err := ParseState(st.String()); err != nil || back != st {
+			t.Fatalf("ParseState(%q) = %v, round trip %v, %v", s, st, back, err)
+		}
+	})
 }

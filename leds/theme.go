@@ -101,13 +101,19 @@ func (c *Color) UnmarshalText(b []byte) error {
 }
 
 // Style is how one state looks.
+// The tags give the configuration file's spelling:
+//
+//	[leds.theme.listening]
+//	pattern = "solid"
+//	color = "#00c8ff"
+//	period_ms = 0
 type Style struct {
-	Pattern Pattern
-	Color   Color
+	Pattern Pattern `toml:"pattern" json:"pattern"`
+	Color   Color   `toml:"color" json:"color"`
 	// PeriodMs is the length of one animation cycle in milliseconds. It is
 	// ignored by Off and Solid; an animated pattern with PeriodMs <= 0 is
 	// shown as Solid rather than dividing by zero.
-	PeriodMs int
+	PeriodMs int `toml:"period_ms" json:"period_ms"`
 }
 
 // Theme maps each state to its style. A state missing from the map is shown
@@ -128,6 +134,28 @@ func DefaultTheme() Theme {
 		Error:     {Pattern: Flash, Color: Color{0xff, 0x50, 0x00}, PeriodMs: 500},  // orange, 2 Hz
 		Alarm:     {Pattern: Flash, Color: Color{0xff, 0xc0, 0x00}, PeriodMs: 1000}, // yellow, 1 Hz
 	}
+}
+
+// ThemeFromNames returns base with the entries of named replacing its
+// styles; named is keyed by state name (as ParseState reads them), which
+// is how a TOML or JSON table decodes (neither allows non-string map keys).
+// Each entry replaces a whole style. base is not modified.
+func ThemeFromNames(base Theme, named map[string]Style) (Theme, error) {
+	th := make(Theme, len(base)+len(named))
+	for s, st := range base {
+		th[s] = st
+	}
+	for name, st := range named {
+		s, err := ParseState(name)
+		if err != nil {
+			return nil, fmt.Errorf("leds: theme: %w", err)
+		}
+		th[s] = st
+	}
+	if err := th.Validate(); err != nil {
+		return nil, err
+	}
+	return th, nil
 }
 
 // Validate reports a Theme entry that cannot be shown: an unknown state or
