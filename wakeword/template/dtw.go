@@ -1,0 +1,108 @@
+package template
+
+import "math"
+
+// cell is one DTW state: the accumulated weighted cost of the best path
+// ending here, the sum of its step weights, and the live frame where it
+// started.
+type cell struct {
+	cost   float64
+	weight float64
+	start  int64
+}
+
+// matcher is streaming subsequence DTW of one reference sequence (the
+// template, M frames) against an unbounded live stream. Each live frame
+// updates one column of M cells in O(M) without allocating.
+//
+// Step pattern: the symmetric one (Sakoe & Chiba's P0): a diagonal step
+// costs 2·d and weighs 2, a step along either sequence alone costs d and
+// weighs 1, so a complete path's weight is M + N (template plus live
+// frames) and cost/weight is the usual length-normalised DTW distance.
+// A path may start at any live frame (subsequence DTW: the template's first
+// row is free to begin anywhere). Among a cell's three predecessors the one
+// giving the lowest normalised cost wins, which keeps short and long paths
+// comparable.
+type matcher struct {
+	ref  [][numDims]float64
+	prev []cell
+	cur  []cell
+}
+
+func newMatcher(ref [][numDims]float64) *matcher {
+	m := &matcher{ref: ref, prev: make([]cell, len(ref)), cur: make([]cell, len(ref))}
+	m.reset()
+	return m
+}
+
+var noPath = cell{cost: math.Inf(1), weight: 1, start: -1}
+
+func (m *matcher) reset() {
+	for i := range m.prev {
+		m.prev[i] = noPath
+		m.cur[i] = noPath
+	}
+}
+
+// dist is the Euclidean distance between two feature frames.
+func dist(a, b *[numDims]float64) float64 {
+	var s float64
+	for i := range a {
+		d := a[i] - b[i]
+		s += d * d
+	}
+	return math.Sqrt(s)
+}
+
+// better reports whether extending from a with a step (dc, dw) yields a
+// lower normalised cost than the current best (cost, weight).
+func extend(p cell, dc, dw float64) (float64, float64) {
+	return p.cost + dc, p.weight + dw
+}
+
+// push aligns live frame x (index n in the stream) and returns the best
+// path ending at the template's last frame: its normalised cost and start
+// frame.
+func (m *matcher) push(x *[numDims]float64, n int64) (cost float64, start int64) {
+	m.prev, m.cur = m.cur, m.prev
+	prev, cur := m.prev, m.cur
+	for i := range cur {
+		d := dist(&m.ref[i], x)
+		var best cell
+		if i == 0 {
+			// A fresh path starting at this live frame.
+			best = cell{cost: d, weight: 1, start: n}
+			// Or stay on the first template frame (live is slower).
+			if p := prev[0]; !math.IsInf(p.cost, 1) {
+				c, w := extend(p, d, 1)
+				if c/w < best.cost/best.weight {
+					best = cell{c, w, p.start}
+				}
+			}
+		} else {
+			best = noPath
+			// Diagonal: both advance.
+			if p := prev[i-1]; !math.IsInf(p.cost, 1) {
+				c, w := extend(p, 2*d, 2)
+				best = cell{c, w, p.start}
+			}
+			// Template advances, live stays (live is faster).
+			if p := cur[i-1]; !math.IsInf(p.cost, 1) {
+				c, w := extend(p, d, 1)
+				if c/w < best.cost/best.weight {
+					best = cell{c, w, p.start}
+				}
+			}
+			// Live advances, template stays (live is slower).
+			if p := prev[i]; !math.IsInf(p.cost, 1) {
+				c, w := extend(p, d, 1)
+				if c/w < best.cost/best.weight {
+					best = cell{c, w, p.start}
+				}
+			}
+		}
+		cur[i] = best
+	}
+	last := cur[len(cur)-1]
+	return last.cost / last.weight, last.start
+}
