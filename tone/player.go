@@ -24,9 +24,8 @@ type Player struct {
 	tones [2][]int16 // indexed by Kind
 
 	mu      sync.Mutex
-	busy    bool
+	busy    chan struct{} // non-nil while a tone plays; closed when it ends
 	closed  bool
-	wg      sync.WaitGroup
 	dropped int
 }
 
@@ -47,21 +46,36 @@ func (p *Player) Play(kind Kind) bool {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.closed || p.busy {
+	if p.closed || p.busy != nil {
 		p.dropped++
 		return false
 	}
-	p.busy = true
+	done := make(chan struct{})
+	p.busy = done
 	samples := p.tones[kind]
-	p.wg.Go(func() {
+	go func() {
 		defer func() {
 			p.mu.Lock()
-			p.busy = false
+			p.busy = nil
 			p.mu.Unlock()
+			close(done)
 		}()
 		p.sink.Play(samples)
-	})
+	}()
 	return true
+}
+
+// Wait blocks until the tone in flight, if any, has finished playing.
+func (p *Player) Wait() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	done := p.busy
+	p.mu.Unlock()
+	if done != nil {
+		<-done
+	}
 }
 
 // Dropped returns how many tones were dropped because one was playing or
@@ -84,5 +98,5 @@ func (p *Player) Close() {
 	p.mu.Lock()
 	p.closed = true
 	p.mu.Unlock()
-	p.wg.Wait()
+	p.Wait() // no new tone can start now, so this is the last one
 }
