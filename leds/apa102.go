@@ -40,6 +40,11 @@ type Strip interface {
 // next frame's start frame; at the Ring's frame rate that is one frame late
 // and invisible, and Off writes its dark frame twice for that reason.
 //
+// Wiring: data to MOSI (GPIO10), clock to SCLK (GPIO11). An APA102 chain
+// has no chip select, so SPI0.0 or SPI0.1 both work (enable SPI with
+// dtparam=spi=on). Some boards gate the LEDs' supply: the ReSpeaker 4-Mic
+// Array (12 LEDs) needs GPIO5 driven High before the ring lights.
+//
 // An APA102 is not safe for concurrent use; the Ring calls it from one
 // goroutine.
 type APA102 struct {

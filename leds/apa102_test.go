@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"periph.io/x/conn/v3/conntest"
+	"periph.io/x/conn/v3/physic"
 	"periph.io/x/conn/v3/spi"
 	"periph.io/x/conn/v3/spi/spitest"
 )
@@ -248,5 +249,34 @@ func BenchmarkAPA102Show(b *testing.B) {
 		if err := a.Show(pix); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// limitedPort is a recording SPI port whose connection reports a transfer
+// size limit, as sysfs spidev does.
+type limitedPort struct {
+	*spitest.RecordRaw
+	max int
+}
+
+type limitedConn struct {
+	spi.Conn
+	max int
+}
+
+func (c limitedConn) MaxTxSize() int { return c.max }
+
+func (p limitedPort) Connect(f physic.Frequency, m spi.Mode, bits int) (spi.Conn, error) {
+	c, err := p.RecordRaw.Connect(f, m, bits)
+	return limitedConn{c, p.max}, err
+}
+
+func TestOpenAPA102TransferLimit(t *testing.T) {
+	// 12 LEDs: 4 + 48 + 1 = 53 bytes.
+	if _, err := OpenAPA102(limitedPort{spitest.NewRecordRaw(io.Discard), 53}, 12, 31); err != nil {
+		t.Errorf("53-byte frame within a 53-byte limit: %v", err)
+	}
+	if _, err := OpenAPA102(limitedPort{spitest.NewRecordRaw(io.Discard), 52}, 12, 31); err == nil {
+		t.Error("53-byte frame accepted by a 52-byte limit")
 	}
 }
