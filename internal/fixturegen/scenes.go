@@ -89,7 +89,7 @@ func sceneNoise(ctx context.Context, s Synth) (*scene, error) {
 }
 
 func sceneSpeechNoWake(ctx context.Context, s Synth) (*scene, error) {
-	b := newBuilder(ctx, s, "speech_no_wake", "Talk full of words close to \"computer\" (commuter, compute, cucumber, \"come pewter\"), partly in the user's own voice. Nothing may be sent.")
+	b := newBuilder(ctx, s, "speech_no_wake", "Talk full of words close to \"computer\" (commuter, compute, cucumber, competition, complete), partly in the user's own voice. Nothing may be sent.")
 	b.pause(0.4)
 	var priv []int
 	for _, l := range []struct {
@@ -99,7 +99,7 @@ func sceneSpeechNoWake(ctx context.Context, s Synth) (*scene, error) {
 		{"the commuter train was late again", user},
 		{"can you compute the total for me", guest},
 		{"I put a cucumber in the salad", user},
-		{"come pewter, come put her there", user},
+		{"the competition was a complete disaster", user},
 	} {
 		priv = append(priv, b.say(LabelPrivate, l.text, l.v))
 		b.pause(0.4)
