@@ -36,6 +36,7 @@ const rightGain = 0.8
 // Build generates every fixture in memory, in a fixed order.
 func Build(ctx context.Context, s Synth) ([]File, error) {
 	var files []File
+	var index []indexRow
 	add := func(path string, data []byte) { files = append(files, File{Path: path, Data: data}) }
 	for _, st := range sceneTable {
 		sc, err := st.fn(ctx, s)
@@ -49,7 +50,9 @@ func Build(ctx context.Context, s Synth) ([]File, error) {
 		if err != nil {
 			return nil, err
 		}
-		add(FixturesDir+"/"+sc.ann.WAV, encodePCM16(Rate, quantize(sc.mix)))
+		wav := encodePCM16(Rate, quantize(sc.mix))
+		add(FixturesDir+"/"+sc.ann.WAV, wav)
+		index = append(index, indexRow{&sc.ann, len(sc.mix), len(wav)})
 		add(FixturesDir+"/"+sc.ann.Name+".json", ann)
 		if sc.ann.Events != "" {
 			add(FixturesDir+"/"+sc.ann.Events, FormatEvents(sc.events))
@@ -60,6 +63,11 @@ func Build(ctx context.Context, s Synth) ([]File, error) {
 				return nil, err
 			}
 			files = append(files, extra...)
+			var ann Annotation
+			if err := json.Unmarshal(extra[1].Data, &ann); err != nil {
+				return nil, fmt.Errorf("fixturegen: %w", err)
+			}
+			index = append(index, indexRow{&ann, len(sc.mix), len(extra[0].Data)})
 		}
 	}
 	for i, v := range EnrollVoices {
@@ -79,6 +87,16 @@ func Build(ctx context.Context, s Synth) ([]File, error) {
 		}
 		add(fmt.Sprintf("%s/%s-%d.wav", EnrollDir, WakeWord, i+1), encodePCM16(Rate, quantize(mix)))
 	}
+	version := ""
+	if v, ok := s.(interface {
+		Version(context.Context) (string, error)
+	}); ok {
+		var err error
+		if version, err = v.Version(ctx); err != nil {
+			return nil, err
+		}
+	}
+	add(FixturesDir+"/README.md", indexMarkdown(index, version))
 	return files, nil
 }
 
@@ -184,4 +202,49 @@ func Compare(root string, files []File) ([]string, error) {
 	}
 	slices.Sort(diffs)
 	return diffs, nil
+}
+
+// indexRow is one scene in the generated README.
+type indexRow struct {
+	ann    *Annotation
+	frames int // on the 16 kHz timeline
+	bytes  int // WAV file size
+}
+
+// indexMarkdown renders testdata/fixtures/README.md: what the scenes are, so
+// a reader need not open every JSON file. It is generated (and checked) like
+// the fixtures, so it cannot drift from them.
+func indexMarkdown(rows []indexRow, synthVersion string) []byte {
+	var b bytes.Buffer
+	b.WriteString("# Replay fixtures (generated: do not edit)\n\n")
+	b.WriteString("Made by `scripts/make-fixtures.sh` (package internal/fixturegen); `scripts/make-fixtures.sh --check`\n")
+	b.WriteString("regenerates them and fails on any byte that differs. Schema and semantics: internal/fixturegen/doc.go.\n")
+	if synthVersion != "" {
+		fmt.Fprintf(&b, "Speech: %s.\n", synthVersion)
+	}
+	fmt.Fprintf(&b, "\nWake word %q; enrollment examples in ../enroll (voices:", WakeWord)
+	for i, v := range EnrollVoices {
+		fmt.Fprintf(&b, " %d: %s -s %d -p %d;", i+1, v.Name, v.Speed, v.Pitch)
+	}
+	b.WriteString(").\n\n| scene | rate | seconds | bytes | streams | events | description |\n|---|---|---|---|---|---|---|\n")
+	total := 0
+	for _, r := range rows {
+		var st []string
+		for _, s := range r.ann.Expect.Streams {
+			st = append(st, s.Trigger+"→"+strings.Join(s.EndReasons, "/"))
+		}
+		streams := "none"
+		if len(st) > 0 {
+			streams = strings.Join(st, ", ")
+		}
+		ev := "–"
+		if r.ann.Events != "" {
+			ev = r.ann.Events
+		}
+		fmt.Fprintf(&b, "| %s | %d | %.2f | %d | %s | %s | %s |\n", r.ann.Name, r.ann.SampleRate,
+			float64(r.frames)/Rate, r.bytes, streams, ev, r.ann.Description)
+		total += r.bytes
+	}
+	fmt.Fprintf(&b, "\nTotal WAV bytes: %d.\n", total)
+	return b.Bytes()
 }

@@ -76,3 +76,16 @@ func (e Espeak) Say(ctx context.Context, text string, v Voice) ([]float32, error
 	}
 	return s, nil
 }
+
+// Version returns the first line of `espeak-ng --version`: the fixtures are
+// only reproducible with the same espeak-ng release.
+func (e Espeak) Version(ctx context.Context) (string, error) {
+	out, err := exec.CommandContext(ctx, e.bin(), "--version").Output()
+	if err != nil {
+		return "", fmt.Errorf("fixturegen: espeak-ng --version: %w", err)
+	}
+	line, _, _ := bytes.Cut(out, []byte("\n"))
+	// Drop the data path ("Data at: ..."): it varies by architecture.
+	line, _, _ = bytes.Cut(line, []byte("  Data at:"))
+	return string(bytes.TrimSpace(line)), nil
+}
