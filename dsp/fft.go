@@ -8,7 +8,7 @@ import (
 
 // RealFFT is a plan for the discrete Fourier transform of a real sequence of
 // one fixed power-of-two length n. It packs the n real samples into n/2
-// complex ones, runs an iterative radix-2 transform with precomputed
+// complex ones, runs an iterative radix-4 transform with precomputed
 // twiddles, and untangles the result into the n/2+1 non-negative-frequency
 // coefficients.
 //
@@ -19,11 +19,12 @@ import (
 // A RealFFT holds scratch space, so it must not be used by several goroutines
 // at once.
 type RealFFT struct {
-	n, m int          // real length and packed complex length m = n/2
-	rev  []int32      // bit-reversal permutation of 0..m-1
-	tw   []complex128 // exp(-2πi·k/m) for k in [0, m/2): butterfly twiddles
-	post []complex128 // exp(-2πi·k/n) for k in [0, m/2]: untangling twiddles
-	buf  []complex128 // m packed points, transformed in place
+	n, m   int          // real length and packed complex length m = n/2
+	rev    []int32      // bit-reversal permutation of 0..m-1
+	odd    bool         // log2(m) is odd: the first stage is radix-2
+	stages []fftStage   // radix-4 stages after the first
+	post   []complex128 // exp(-2πi·k/n) for k in [0, m/2]: untangling twiddles
+	buf    []complex128 // m packed points, transformed in place
 }
 
 // NewRealFFT returns a plan for real sequences of length n. It panics unless
@@ -37,7 +38,6 @@ func NewRealFFT(n int) *RealFFT {
 		n:    n,
 		m:    m,
 		rev:  make([]int32, m),
-		tw:   make([]complex128, m/2),
 		post: make([]complex128, m/2+1),
 		buf:  make([]complex128, m),
 	}
@@ -45,9 +45,20 @@ func NewRealFFT(n int) *RealFFT {
 	for i := range f.rev {
 		f.rev[i] = int32(bits.Reverse64(uint64(i)) >> shift)
 	}
-	for k := range f.tw {
-		s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(m))
-		f.tw[k] = complex(c, s)
+	f.odd = bits.Len(uint(m-1))%2 == 1
+	L := 4
+	if f.odd {
+		L = 2
+	}
+	for ; L < m; L *= 4 {
+		st := fftStage{L: L, w1: make([]complex128, L), w2: make([]complex128, L), w3: make([]complex128, L)}
+		for k := 0; k < L; k++ {
+			for r, w := range [][]complex128{st.w1, st.w2, st.w3} {
+				s, c := math.Sincos(-2 * math.Pi * float64((r+1)*k) / float64(4*L))
+				w[k] = complex(c, s)
+			}
+		}
+		f.stages = append(f.stages, st)
 	}
 	for k := range f.post {
 		s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(n))
@@ -74,12 +85,9 @@ func (f *RealFFT) Coefficients(dst []complex128, src []float64) []complex128 {
 	}
 	m := f.m
 	z := f.buf[:m]
-	rev := f.rev[:m]
 	// Pack even samples as real parts and odd samples as imaginary parts, in
-	// bit-reversed order so that the butterflies below run in place.
-	for i, r := range rev {
-		z[r] = complex(src[2*i], src[2*i+1])
-	}
+	// bit-reversed order so that the butterflies run in place.
+	f.load(z, src)
 	f.transform(z)
 
 	// Untangle: with Z the transform of z[j] = x[2j] + i·x[2j+1],
@@ -106,37 +114,86 @@ func (f *RealFFT) Coefficients(dst []complex128, src []float64) []complex128 {
 	return dst
 }
 
-// transform runs the in-place decimation-in-time butterflies on z, whose
-// elements are already in bit-reversed order.
+// load packs src (z[j] = src[2j] + i·src[2j+1]) into z in bit-reversed
+// order and runs the first stage on the way: radix-2 when log2(m) is odd,
+// radix-4 otherwise. The elements of one first-stage butterfly are the
+// packed points r, r+m/2 (and r+m/4, r+3m/4) for r = rev[i].
+func (f *RealFFT) load(z []complex128, src []float64) {
+	m := f.m
+	rev := f.rev[:m]
+	if f.odd {
+		h := m / 2
+		src0 := src[: 2*h : 2*h]
+		src1 := src[2*h : 4*h]
+		for i := 0; i+1 < len(z); i += 2 {
+			r := 2 * int(rev[i])
+			a := complex(src0[r], src0[r+1])
+			b := complex(src1[r], src1[r+1])
+			z[i], z[i+1] = a+b, a-b
+		}
+		return
+	}
+	q := m / 4
+	s0 := src[: 2*q : 2*q]
+	s1 := src[2*q : 4*q]
+	s2 := src[4*q : 6*q]
+	s3 := src[6*q : 8*q]
+	for i := 0; i+3 < len(z); i += 4 {
+		r := 2 * int(rev[i])
+		// Bit-reversed order puts the sub-transforms of residues 0, 2, 1, 3
+		// (mod 4) in positions i, i+1, i+2, i+3: packed points r, r+m/2,
+		// r+m/4, r+3m/4.
+		t0 := complex(s0[r], s0[r+1])
+		t2 := complex(s2[r], s2[r+1])
+		t1 := complex(s1[r], s1[r+1])
+		t3 := complex(s3[r], s3[r+1])
+		s02, d02 := t0+t2, t0-t2
+		s13, d13 := t1+t3, t1-t3
+		d13 = complex(imag(d13), -real(d13)) // -i·(t1 - t3)
+		z[i], z[i+1], z[i+2], z[i+3] = s02+s13, d02+d13, s02-s13, d02-d13
+	}
+}
+
+// fftStage holds the twiddles of one radix-4 stage that merges four
+// transforms of length L: w1[k], w2[k], w3[k] = W^k, W^2k, W^3k with
+// W = exp(-2πi/4L), k < L.
+type fftStage struct {
+	L          int
+	w1, w2, w3 []complex128
+}
+
+// transform runs the radix-4 decimation-in-time stages after load, each
+// merging four sub-transforms of length L into one of length 4L. In
+// bit-reversed order the sub-transforms of residues 0, 2, 1, 3 (mod 4) sit
+// in blocks 0, 1, 2, 3.
 func (f *RealFFT) transform(z []complex128) {
 	m := len(z)
-	// Stage of size 2: the twiddle is 1.
-	for i := 0; i+1 < m; i += 2 {
-		a, b := z[i], z[i+1]
-		z[i], z[i+1] = a+b, a-b
-	}
-	// Stage of size 4: the twiddles are 1 and -i.
-	for i := 0; i+3 < m; i += 4 {
-		a0, a1, b0, b1 := z[i], z[i+1], z[i+2], z[i+3]
-		b1 = complex(imag(b1), -real(b1)) // b1·(-i)
-		z[i], z[i+2] = a0+b0, a0-b0
-		z[i+1], z[i+3] = a1+b1, a1-b1
-	}
-	tw := f.tw
-	for size := 8; size <= m; size <<= 1 {
-		half := size >> 1
-		step := m / size
-		for start := 0; start < m; start += size {
-			lo := z[start : start+half]
-			hi := z[start+half : start+size]
-			for j := range lo {
-				w := tw[j*step]
-				h := hi[j]
-				tr := real(w)*real(h) - imag(w)*imag(h)
-				ti := real(w)*imag(h) + imag(w)*real(h)
-				l := lo[j]
-				lo[j] = complex(real(l)+tr, imag(l)+ti)
-				hi[j] = complex(real(l)-tr, imag(l)-ti)
+	for _, st := range f.stages {
+		L := st.L
+		for start := 0; start+4*L <= m; start += 4 * L {
+			b0 := z[start : start+L : start+L]
+			b1 := z[start+L : start+2*L : start+2*L]
+			b2 := z[start+2*L : start+3*L : start+3*L]
+			b3 := z[start+3*L : start+4*L : start+4*L]
+			w1, w2, w3 := st.w1[:len(b0)], st.w2[:len(b0)], st.w3[:len(b0)]
+			b1, b2, b3 = b1[:len(b0)], b2[:len(b0)], b3[:len(b0)]
+			for k, x0 := range b0 {
+				x2, x1, x3 := b1[k], b2[k], b3[k]
+				a1, a2, a3 := w1[k], w2[k], w3[k]
+				t1r := real(a1)*real(x1) - imag(a1)*imag(x1)
+				t1i := real(a1)*imag(x1) + imag(a1)*real(x1)
+				t2r := real(a2)*real(x2) - imag(a2)*imag(x2)
+				t2i := real(a2)*imag(x2) + imag(a2)*real(x2)
+				t3r := real(a3)*real(x3) - imag(a3)*imag(x3)
+				t3i := real(a3)*imag(x3) + imag(a3)*real(x3)
+				s02r, s02i := real(x0)+t2r, imag(x0)+t2i
+				d02r, d02i := real(x0)-t2r, imag(x0)-t2i
+				s13r, s13i := t1r+t3r, t1i+t3i
+				e13r, e13i := t1i-t3i, t3r-t1r // -i·(t1 - t3)
+				b0[k] = complex(s02r+s13r, s02i+s13i)
+				b1[k] = complex(d02r+e13r, d02i+e13i)
+				b2[k] = complex(s02r-s13r, s02i-s13i)
+				b3[k] = complex(d02r-e13r, d02i-e13i)
 			}
 		}
 	}

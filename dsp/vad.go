@@ -218,16 +218,26 @@ func (v *VAD) measure() bool {
 
 	// Tiny offset: keeps logs finite in digital silence (≈ -190 dBFS per bin).
 	const eps = 1e-20
-	var sum, logSum, peak float64
+	var sum, peak float64
+	// The geometric mean comes from a running product, renormalised with
+	// Frexp every few bins (8 bins of at least 1e-20 and at most ~1e5 stay
+	// well inside float64's range), so it costs one Log instead of one per bin.
+	prod, exp := 1.0, 0
 	for k, p := range band {
 		sum += p
-		logSum += math.Log(p + eps)
+		prod *= p + eps
+		if k%8 == 7 {
+			var e int
+			prod, e = math.Frexp(prod)
+			exp += e
+		}
 		if k > 0 && k+1 < len(band) {
 			peak = max(peak, band[k-1]+p+band[k+1])
 		}
 	}
 	n := float64(len(band))
 	mean := sum/n + eps
+	logSum := math.Log(prod) + float64(exp)*math.Ln2
 	v.flatness = math.Exp(logSum/n) / mean
 	v.peakShare = peak / (sum + eps)
 	level := vadMinLevelDBFS * 1.0
