@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Synthesize wake-word training material with Debian's TTS voices.
+#
+# usage: scripts/tts-corpus.sh OUT WORD [WORD...]
+#
+# OUT gets 16 kHz mono s16 WAV files:
+#   pos/WORD/*.wav   the wake word alone ("alexa", "Alexa!", ...) and at the
+#                    start of a short request, from espeak-ng (English
+#                    voices x variants such as m1..m7, f1..f5, croak,
+#                    whisper, at random speed and pitch), flite (kal, kal16,
+#                    awb, rms, slt at random duration stretch and pitch) and
+#                    festival (kal_diphone)
+#   neg/*.wav        speech that must not wake the device: near misses of
+#                    every WORD ("alex", "election", "commuter", ...) and
+#                    random phrases of words from the Go specification (a
+#                    text the bench's negative speech does not read)
+#
+# Missing packages (espeak-ng, flite, festival, festvox-kallpc16k, sox) are
+# installed with apt-get when run as root. Choices are seeded (TTS_SEED,
+# default 1), so the same package versions give the same files. Finished
+# files are kept: rerunning only fills gaps.
+#
+# Environment: TTS_SEED, TTS_POS (espeak-ng clips per word, default 600),
+# TTS_NEG (random phrases, default 1500), TTS_JOBS (default nproc).
+set -euo pipefail
+
+if [ $# -lt 2 ]; then
+  sed -n '2,/^set -e/p' "$0" | sed 's/^# \{0,1\}//; /^set -e/d'
+  exit 2
+fi
+out=$1
+shift
+words=("$@")
+seed=${TTS_SEED:-1}
+npos=${TTS_POS:-600}
+nneg=${TTS_NEG:-1500}
+jobs=${TTS_JOBS:-$(nproc)}
+
+need=()
+command -v espeak-ng >/dev/null || need+=(espeak-ng)
+command -v flite >/dev/null || need+=(flite)
+command -v text2wave >/dev/null || need+=(festival festvox-kallpc16k)
+command -v sox >/dev/null || need+=(sox)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "tts-corpus: missing ${need[*]}; run as root to install them" >&2
+    exit 1
+  fi
+fi
+
+mkdir -p "$out/neg"
+jobsfile=$(mktemp)
+trap 'rm -f "$jobsfile"' EXIT
+RANDOM=$seed
+
+# espeak-ng English voices and variants (a subset of espeak-ng-data/voices/!v
+# that sounds like speech, not robots).
+evoices=(en en-us en-gb en-gb-scotland en-gb-x-rp en-gb-x-gbclan en-gb-x-gbcwmd en-029)
+evariants=("" m1 m2 m3 m4 m5 m6 m7 m8 f1 f2 f3 f4 f5 croak whisper klatt klatt2 klatt3
+  Andy Annie Alicia Andrea Denis Gene Hugo Lee Mario Michael Mike Storm aunty belinda
+  benjamin caleb david ed edward grandma grandpa iven john linda max michel norbert
+  paul quincy rob robert shelby steph travis victor zac)
+fvoices=(kal kal16 awb rms slt)
+
+# job FILE TOOL TEXT: one line of the job list, run by synth below. Speed,
+# pitch and voice are drawn here so the list (not the run order) fixes them.
+espeak_job() { # file text
+  local v=${evoices[RANDOM % ${#evoices[@]}]}
+  local var=${evariants[RANDOM % ${#evariants[@]}]}
+  [ -n "$var" ] && v="$v+$var"
+  # 120-210 words per minute, pitch 20-80 of 0-99: the range real talkers cover.
+  printf '%s\tespeak\t%s\t%s\t%s\t%s\n' "$1" "$v" $((120 + RANDOM % 91)) $((20 + RANDOM % 61)) "$2"
+}
+flite_job() { # file text
+  local v=${fvoices[RANDOM % ${#fvoices[@]}]}
+  # duration stretch 0.8-1.3, pitch mean 80-200 Hz.
+  printf '%s\tflite\t%s\t0.%s\t%s\t%s\n' "$1" "$v" $((80 + RANDOM % 51)) $((80 + RANDOM % 121)) "$2"
+}
+festival_job() { # file text
+  printf '%s\tfestival\tkal_diphone\t%s\t0\t%s\n' "$1" "0.$((80 + RANDOM % 51))" "$2"
+}
+
+requests=("what time is it" "play some music" "turn off the lights" "what's the weather"
+  "set a timer for ten minutes" "stop" "volume up" "tell me a joke")
+for w in "${words[@]}"; do
+  mkdir -p "$out/pos/$w"
+  W="$(tr '[:lower:]' '[:upper:]' <<<"${w:0:1}")${w:1}"
+  forms=("$w" "$W." "$W!" "$W?" "$W," "$w.")
+  for i in $(seq 1 "$npos"); do
+    t=${forms[RANDOM % ${#forms[@]}]}
+    # One clip in five continues with a request, as people talk to devices.
+    if [ $((RANDOM % 5)) = 0 ]; then t="$W, ${requests[RANDOM % ${#requests[@]}]}"; fi
+    espeak_job "$out/pos/$w/espeak_$i.wav" "$t"
+  done
+  for i in $(seq 1 $((npos / 6))); do
+    flite_job "$out/pos/$w/flite_$i.wav" "${forms[RANDOM % ${#forms[@]}]}"
+  done
+  for i in $(seq 1 $((npos / 20))); do
+    festival_job "$out/pos/$w/festival_$i.wav" "${forms[RANDOM % ${#forms[@]}]}"
+  done
+done >"$jobsfile"
+
+# Near misses: words that share sounds with the wake words.
+confusables=(alex alexis alexander election selection elect electric a lexicon
+  lexus texas alaska alexandria "a Lexus" "relax a" "Alec's a" "Alessa" "Alyssa" "Elsa"
+  "Alexei" "Alexia" "Electra" computer computing compute commuter compete competitor
+  "come pewter" "can you" "compost" "composer" "commute" "computation" "campus"
+  "calm pewter" "commuters" "pewter" "Peter" "amputee" "comfort" "complete"
+  "hey there" "okay" "hello" "hey google" "jarvis" "assistant" "listen")
+# The negative confusables never contain a wake word itself.
+for i in $(seq 1 $((${#confusables[@]} * 12))); do
+  c=${confusables[RANDOM % ${#confusables[@]}]}
+  skip=0
+  for w in "${words[@]}"; do [ "${c,,}" = "${w,,}" ] && skip=1; done
+  [ $skip = 1 ] && continue
+  if [ $((RANDOM % 4)) = 0 ]; then flite_job "$out/neg/near_$i.wav" "$c"; else espeak_job "$out/neg/near_$i.wav" "$c"; fi
+done >>"$jobsfile"
+
+# Random phrases from the words of the Go specification (2-12 words).
+mapfile -t vocab < <(sed 's/<[^>]*>/ /g' "$(go env GOROOT)/doc/go_spec.html" | tr -cs 'A-Za-z' '\n' |
+  tr '[:upper:]' '[:lower:]' | awk 'length($0) > 1' | grep -viE 'alex|alek|alec|lexa|lexi|comput' | sort -u)
+for i in $(seq 1 "$nneg"); do
+  n=$((2 + RANDOM % 11))
+  p=""
+  for _ in $(seq 1 $n); do p="$p ${vocab[RANDOM % ${#vocab[@]}]}"; done
+  case $((RANDOM % 8)) in
+    0) flite_job "$out/neg/phrase_$i.wav" "$p" ;;
+    1) festival_job "$out/neg/phrase_$i.wav" "$p" ;;
+    *) espeak_job "$out/neg/phrase_$i.wav" "$p" ;;
+  esac
+done >>"$jobsfile"
+
+synth() { # one job-list line
+  IFS=$'\t' read -r file tool voice a b text <<<"$1"
+  [ -s "$file" ] && return 0
+  tmp="$file.tmp.wav"
+  case $tool in
+    espeak) espeak-ng -v "$voice" -s "$a" -p "$b" -w "$tmp" "$text" 2>/dev/null ;;
+    flite) flite -voice "$voice" --setf duration_stretch="$a" --setf int_f0_target_mean="$b" -t "$text" -o "$tmp" ;;
+    festival) printf '%s\n' "$text" | text2wave -eval "(voice_$voice)" -eval "(Parameter.set 'Duration_Stretch $a)" -o "$tmp" ;;
+  esac
+  # 16 kHz mono s16, peak at -3 dBFS, 0.3 s of silence on each side so the
+  # word's edges are inside the clip.
+  sox -R -q "$tmp" -r 16000 -c 1 -b 16 "$file" norm -3 pad 0.3 0.3 && rm -f "$tmp"
+}
+export -f synth
+tr '\n' '\0' <"$jobsfile" | xargs -0 -P "$jobs" -I{} bash -c 'synth "$1"' _ {}
+find "$out" -name '*.tmp.wav' -delete
+echo "tts-corpus: $(find "$out/pos" -name '*.wav' | wc -l) positives, $(find "$out/neg" -name '*.wav' | wc -l) negatives in $out"

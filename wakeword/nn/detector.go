@@ -1,0 +1,192 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/wakegate/wakegate/dsp"
+	"github.com/wakegate/wakegate/wakeword"
+)
+
+// Detector runs one Model on 10 ms hops and reports detections with the
+// word's estimated start and end. It implements wakeword.Detector and does
+// not allocate per hop.
+type Detector struct {
+	m      *Model
+	fe     *dsp.Features
+	st     *Stream
+	thr    float32
+	refrac int64 // samples
+
+	buf   []int16 // samples towards the next feature hop
+	nbuf  int
+	frame []float32 // normalised log-mel frame
+	total int64     // samples pushed since Reset
+
+	score    float32
+	newFrame bool
+	quietTil int64 // no detection before this sample (refractory)
+
+	// Energy history for the start estimate: one entry per frame.
+	energy []float64
+	endAt  []int64 // sample just after each frame's window
+	epos   int     // next slot
+	nframe int     // frames seen, saturating at len(energy)
+}
+
+var _ wakeword.Detector = (*Detector)(nil)
+
+// historyFrames is how many frames of energy the start estimate can look
+// back over: 2.5 s covers the slowest "computer" plus the detection delay.
+const historyFrames = 125
+
+// ThresholdFor maps a sensitivity in 0..1 to a score threshold around the
+// model's own: 0 (unset) and 0.5 give t0, and each 0.1 above 0.5 lowers
+// the threshold's log-odds by 0.8 (so 1.0 fires at 1/e^4 the odds of
+// 0.5, and 0.0+ is that much stricter).
+func ThresholdFor(t0 float32, sensitivity float64) float32 {
+	if sensitivity == 0 {
+		return t0
+	}
+	lo := math.Log(float64(t0)/(1-float64(t0))) - 8*(sensitivity-0.5)
+	return float32(1 / (1 + math.Exp(-lo)))
+}
+
+// NewDetector builds a detector for m with opts (Sensitivity,
+// Refractory). m must have passed UnmarshalModel or come from training.
+func NewDetector(m *Model, opts wakeword.Options) *Detector {
+	fe, err := dsp.NewFeatures(m.Config.FeatureConfig())
+	if err != nil {
+		// Config.Validate admits only front ends dsp accepts.
+		panic("nn: NewDetector: " + err.Error())
+	}
+	d := &Detector{
+		m:      m,
+		fe:     fe,
+		st:     NewStream(m),
+		thr:    ThresholdFor(m.Threshold, opts.Sensitivity),
+		refrac: int64(opts.RefractoryOrDefault().Seconds() * wakeword.SampleRate),
+		buf:    make([]int16, m.Config.HopSamples),
+		frame:  make([]float32, m.Config.Mels),
+		energy: make([]float64, historyFrames),
+		endAt:  make([]int64, historyFrames),
+	}
+	d.Reset()
+	return d
+}
+
+// Model returns the detector's model.
+func (d *Detector) Model() *Model { return d.m }
+
+// Threshold returns the score threshold in use.
+func (d *Detector) Threshold() float64 { return float64(d.thr) }
+
+// Words returns the model's word.
+func (d *Detector) Words() []string { return []string{d.m.Word} }
+
+// Reset forgets all audio.
+func (d *Detector) Reset() {
+	d.fe.Reset()
+	d.st.Reset()
+	d.nbuf, d.total = 0, 0
+	d.score, d.newFrame = 0, false
+	d.quietTil = 0
+	d.epos, d.nframe = 0, 0
+}
+
+// Score returns the score of the newest frame and whether the last Push
+// completed a frame (one Push in two at a 20 ms feature hop).
+func (d *Detector) Score() (float64, bool) { return float64(d.score), d.newFrame }
+
+// SamplesPushed is the number of samples pushed since Reset.
+func (d *Detector) SamplesPushed() int64 { return d.total }
+
+// Push consumes one hop of wakeword.HopSamples samples.
+func (d *Detector) Push(hop []int16) (wakeword.Detection, bool) {
+	if len(hop) != wakeword.HopSamples {
+		panic(fmt.Sprintf("nn: Push: hop of %d samples, want %d", len(hop), wakeword.HopSamples))
+	}
+	d.newFrame = false
+	d.total += int64(len(hop))
+	// Config.Validate makes the feature hop a multiple of 160 samples, so
+	// whole hops fill it exactly.
+	d.nbuf += copy(d.buf[d.nbuf:], hop)
+	if d.nbuf < len(d.buf) {
+		return wakeword.Detection{}, false
+	}
+	d.nbuf = 0
+	if !d.fe.Push(d.buf) {
+		return wakeword.Detection{}, false
+	}
+	lm := d.fe.LogMel()
+	for i, v := range lm {
+		d.frame[i] = (float32(v) - d.m.Mean[i]) * d.m.InvStd[i]
+	}
+	d.score = Sigmoid(d.st.Step(d.frame))
+	d.newFrame = true
+	end := d.total
+	d.energy[d.epos] = d.fe.Energy()
+	d.endAt[d.epos] = end
+	d.epos = (d.epos + 1) % len(d.energy)
+	d.nframe = min(d.nframe+1, len(d.energy))
+	if d.score < d.thr || end < d.quietTil {
+		return wakeword.Detection{}, false
+	}
+	d.quietTil = end + d.refrac
+	wEnd := max(end-int64(d.m.EndLagSamples), 0)
+	return wakeword.Detection{
+		Word:        d.m.Word,
+		Score:       float64(d.score),
+		StartSample: d.estimateStart(wEnd),
+		EndSample:   wEnd,
+	}, true
+}
+
+// estimateStart walks the energy history back from the estimated end of
+// the word to the last stretch of three frames near the noise floor: the
+// pause before the word. Without one within twice the typical word length
+// (noise, run-on speech) it falls back to end − WordSamples.
+func (d *Detector) estimateStart(end int64) int64 {
+	fallback := max(end-int64(d.m.WordSamples), 0)
+	n := d.nframe
+	if n < 4 {
+		return fallback
+	}
+	at := func(i int) (float64, int64) { // i frames back from the newest
+		j := (d.epos - 1 - i + 2*len(d.energy)) % len(d.energy)
+		return d.energy[j], d.endAt[j]
+	}
+	floor := math.Inf(1)
+	for i := 0; i < n; i++ {
+		e, _ := at(i)
+		floor = min(floor, e)
+	}
+	// 8 dB above the quietest frame of the last 2.5 s separates the pause
+	// before a word from its weakest consonant in ordinary rooms.
+	quiet := floor + 8
+	minLen := int64(d.m.WordSamples) / 3
+	maxLen := 2 * int64(d.m.WordSamples)
+	win := int64(d.m.Config.WindowSamples)
+	run := 0
+	for i := 0; i < n; i++ {
+		e, fend := at(i)
+		if fend > end+win {
+			continue // after the word's end
+		}
+		if end-fend > maxLen {
+			break
+		}
+		if e < quiet {
+			run++
+		} else {
+			run = 0
+		}
+		if run == 3 && end-fend >= minLen {
+			// The third quiet frame back; the word starts after the
+			// first one's window ends.
+			_, first := at(i - 2)
+			return max(min(first-win/2, end), 0)
+		}
+	}
+	return fallback
+}

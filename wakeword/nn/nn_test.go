@@ -1,0 +1,210 @@
+package nn
+
+import (
+	"bytes"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/wakegate/wakegate/wakeword"
+)
+
+// randomModel returns a model with small random weights, enough to
+// exercise every code path (training is tested in wakeword/train).
+func randomModel(t testing.TB) *Model {
+	m := NewModel("alexa", DefaultConfig())
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range m.Params {
+		m.Params[i] = float32(r.NormFloat64() * 0.1)
+	}
+	for i := range m.Mean {
+		m.Mean[i] = -10
+		m.InvStd[i] = 0.3
+	}
+	m.Threshold = 0.7
+	return m
+}
+
+func encode(t *testing.T, m *Model) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := m.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestRoundTrip(t *testing.T) {
+	m := randomModel(t)
+	got, err := ReadModel(bytes.NewReader(encode(t, m)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Word != m.Word || got.Threshold != m.Threshold || got.Config.Channels != m.Config.Channels ||
+		len(got.Config.Dilations) != len(m.Config.Dilations) {
+		t.Fatalf("header differs: %+v vs %+v", got.Config, m.Config)
+	}
+	for i := range m.Params {
+		if got.Params[i] != m.Params[i] {
+			t.Fatalf("param %d: %v != %v", i, got.Params[i], m.Params[i])
+		}
+	}
+}
+
+func TestBadFiles(t *testing.T) {
+	good := encode(t, randomModel(t))
+	_, _, payload, err := wakeword.ReadContainer(bytes.NewReader(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	flipped := bytes.Clone(good)
+	flipped[len(flipped)/2] ^= 0x40
+	var tmpl bytes.Buffer
+	if err := wakeword.WriteContainer(&tmpl, "TMPL", 1, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	var v2 bytes.Buffer
+	if err := wakeword.WriteContainer(&v2, Kind, Version+1, payload); err != nil {
+		t.Fatal(err)
+	}
+	var short bytes.Buffer // valid container, payload cut inside the weights
+	if err := wakeword.WriteContainer(&short, Kind, Version, payload[:len(payload)-9]); err != nil {
+		t.Fatal(err)
+	}
+	var long bytes.Buffer
+	if err := wakeword.WriteContainer(&long, Kind, Version, append(bytes.Clone(payload), 0)); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"empty", nil, wakeword.ErrNotWakeword},
+		{"foreign", []byte("RIFF....WAVEfmt "), wakeword.ErrNotWakeword},
+		{"truncated", good[:len(good)-100], wakeword.ErrTruncated},
+		{"corrupted", flipped, wakeword.ErrChecksum},
+		{"other kind", tmpl.Bytes(), wakeword.ErrUnknownKind},
+		{"newer version", v2.Bytes(), wakeword.ErrUnsupportedVersion},
+		{"short payload", short.Bytes(), ErrBadModel},
+		{"trailing payload", long.Bytes(), ErrBadModel},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ReadModel(bytes.NewReader(tc.data))
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("err = %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestLoadRegistered(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "alexa.wgm")
+	if err := randomModel(t).Save(path); err != nil {
+		t.Fatal(err)
+	}
+	d, err := wakeword.Load(path, wakeword.Options{Sensitivity: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := d.Words(); len(w) != 1 || w[0] != "alexa" {
+		t.Fatalf("words %v", w)
+	}
+	data, _ := os.ReadFile(path)
+	if err := os.WriteFile(path, data[:len(data)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := wakeword.Load(path, wakeword.Options{}); !errors.Is(err, wakeword.ErrTruncated) {
+		t.Fatalf("truncated file: %v", err)
+	}
+}
+
+func FuzzUnmarshal(f *testing.F) {
+	m := NewModel("x", Config{HopSamples: 320, WindowSamples: 400, Mels: 4, InKernel: 2, Channels: 3, Kernel: 2, Dilations: []int{1, 2}})
+	p, err := m.MarshalBinary()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(p)
+	f.Add(p[:20])
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := UnmarshalModel(b)
+		if err != nil {
+			return
+		}
+		again, err := m.MarshalBinary()
+		if err != nil || !bytes.Equal(again, b) {
+			t.Fatalf("decoded model does not re-encode to its bytes: %v", err)
+		}
+	})
+}
+
+func TestThresholdFor(t *testing.T) {
+	tests := []struct {
+		s    float64
+		less bool // threshold below t0
+	}{{0.5, false}, {0.9, true}, {0.1, false}}
+	for _, tc := range tests {
+		got := ThresholdFor(0.8, tc.s)
+		if (got < 0.8-1e-6) != tc.less {
+			t.Errorf("sensitivity %v: threshold %v", tc.s, got)
+		}
+	}
+	if ThresholdFor(0.8, 0) != 0.8 {
+		t.Error("sensitivity 0 must keep the model's threshold")
+	}
+}
+
+func TestDetectorStartEnd(t *testing.T) {
+	m := randomModel(t)
+	// A bias that forces the score to one makes the detector fire as soon
+	// as it has frames; the refractory period then keeps it quiet.
+	m.Params[m.Config.Layout().BO] = 50
+	d := NewDetector(m, wakeword.Options{Refractory: 500e6})
+	hop := make([]int16, wakeword.HopSamples)
+	var dets []wakeword.Detection
+	for i := 0; i < 200; i++ { // 2 s
+		if det, ok := d.Push(hop); ok {
+			dets = append(dets, det)
+		}
+	}
+	if len(dets) != 4 {
+		t.Fatalf("%d detections in 2 s with a 0.5 s refractory period, want 4", len(dets))
+	}
+	for _, det := range dets {
+		if det.StartSample > det.EndSample || det.StartSample < 0 {
+			t.Errorf("start %d end %d", det.StartSample, det.EndSample)
+		}
+	}
+}
+
+func BenchmarkDetectorPush(b *testing.B) {
+	d := NewDetector(randomModel(b), wakeword.Options{})
+	r := rand.New(rand.NewPCG(1, 2))
+	hops := make([][]int16, 100)
+	for i := range hops {
+		hops[i] = make([]int16, wakeword.HopSamples)
+		for j := range hops[i] {
+			hops[i][j] = int16(r.NormFloat64() * 1000)
+		}
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		d.Push(hops[i%len(hops)])
+		i++
+	}
+}
+
+func BenchmarkStreamStep(b *testing.B) {
+	m := randomModel(b)
+	s := NewStream(m)
+	frame := make([]float32, m.Config.Mels)
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Step(frame)
+	}
+}

@@ -1,0 +1,149 @@
+package nn
+
+import (
+	"fmt"
+
+	"github.com/wakegate/wakegate/dsp"
+)
+
+// FeatureConfig returns the dsp front end a model of shape c consumes: the
+// pipeline's log-mel settings with c's hop, window and band count.
+// Training and inference both build their features from it, so they see
+// identical numbers.
+func (c Config) FeatureConfig() dsp.FeatureConfig {
+	fc := dsp.DefaultFeatureConfig()
+	fc.HopSamples = c.HopSamples
+	fc.WindowSamples = c.WindowSamples
+	fc.NumMels = c.Mels
+	fc.NumCeps = min(fc.NumCeps, c.Mels)
+	for fc.FFTSize < c.WindowSamples {
+		fc.FFTSize *= 2
+	}
+	return fc
+}
+
+// Stream runs a Model one frame at a time. Each Step costs one output of
+// every layer: earlier outputs are kept in per-layer ring buffers, never
+// recomputed. A Stream does not allocate after NewStream.
+type Stream struct {
+	m   *Model
+	lay Layout
+
+	in    []float32 // InKernel normalised frames, ring, frame-major
+	inPos int       // index of the oldest frame in in
+	x     []float32 // the input window, oldest frame first
+	h     []float32 // current hidden vector
+	u     []float32 // depthwise output
+	hist  [][]float32
+	hpos  []int // per block: index of the oldest entry
+	hlen  []int // per block: ring length (Kernel-1)·dilation+1
+}
+
+// NewStream prepares streaming inference for m (which must not change
+// while the Stream is in use).
+func NewStream(m *Model) *Stream {
+	c := m.Config
+	s := &Stream{
+		m:   m,
+		lay: c.Layout(),
+		in:  make([]float32, c.InKernel*c.Mels),
+		x:   make([]float32, c.InKernel*c.Mels),
+		h:   make([]float32, c.Channels),
+		u:   make([]float32, c.Channels),
+	}
+	for _, d := range c.Dilations {
+		n := (c.Kernel-1)*d + 1
+		s.hist = append(s.hist, make([]float32, n*c.Channels))
+		s.hpos = append(s.hpos, 0)
+		s.hlen = append(s.hlen, n)
+	}
+	return s
+}
+
+// Reset zeroes all history, as if the stream had only heard frames equal
+// to the normalisation mean (what training pads with).
+func (s *Stream) Reset() {
+	clear(s.in)
+	s.inPos = 0
+	for i := range s.hist {
+		clear(s.hist[i])
+		s.hpos[i] = 0
+	}
+}
+
+// Step consumes one normalised frame of Mels values and returns the
+// output logit for the window ending with it.
+func (s *Stream) Step(frame []float32) float32 {
+	c := s.m.Config
+	p := s.m.Params
+	M, C := c.Mels, c.Channels
+	if len(frame) != M {
+		panic(fmt.Sprintf("nn: Stream.Step: frame of %d values, want %d", len(frame), M))
+	}
+	// Input ring: overwrite the oldest frame, then lay the window out
+	// oldest first, as the weights expect.
+	copy(s.in[s.inPos*M:(s.inPos+1)*M], frame)
+	s.inPos = (s.inPos + 1) % c.InKernel
+	for k := 0; k < c.InKernel; k++ {
+		j := (s.inPos + k) % c.InKernel
+		copy(s.x[k*M:(k+1)*M], s.in[j*M:(j+1)*M])
+	}
+	W := s.lay.InputWidth
+	for o := 0; o < C; o++ {
+		v := p[s.lay.B0+o] + dot(p[s.lay.W0+o*W:s.lay.W0+(o+1)*W], s.x)
+		s.h[o] = relu(v)
+	}
+	K := c.Kernel
+	for l, d := range c.Dilations {
+		hist, n := s.hist[l], s.hlen[l]
+		// The ring's oldest slot receives the newest vector.
+		pos := s.hpos[l]
+		copy(hist[pos*C:(pos+1)*C], s.h)
+		s.hpos[l] = (pos + 1) % n
+		dw, db := p[s.lay.DW[l]:], p[s.lay.DB[l]:]
+		copy(s.u, db[:C])
+		for j := 0; j < K; j++ {
+			// Tap j multiplies the vector (K-1-j)·d frames back.
+			back := (K - 1 - j) * d
+			idx := (pos - back) % n
+			if idx < 0 {
+				idx += n
+			}
+			hv := hist[idx*C : (idx+1)*C]
+			for ch := 0; ch < C; ch++ {
+				s.u[ch] += dw[ch*K+j] * hv[ch]
+			}
+		}
+		pw, pb := s.lay.PW[l], s.lay.PB[l]
+		for o := 0; o < C; o++ {
+			v := p[pb+o] + dot(p[pw+o*C:pw+(o+1)*C], s.u)
+			s.h[o] += relu(v)
+		}
+	}
+	return p[s.lay.BO] + dot(p[s.lay.WO:s.lay.WO+C], s.h)
+}
+
+func relu(x float32) float32 {
+	if x < 0 {
+		return 0
+	}
+	return x
+}
+
+// dot returns Σ a[i]·b[i] over len(a) (b must be at least as long),
+// unrolled by four: the inner loop of every layer.
+func dot(a, b []float32) float32 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
