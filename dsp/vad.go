@@ -37,13 +37,15 @@ const (
 	// most of the energy of voiced speech and little mains hum or hiss.
 	vadLowHz  = 300
 	vadHighHz = 3400
-	// vadStatHops is the history (400 ms, about two syllables) over which the
-	// band level's spread tells stationary noise from speech, whose level
+	// vadStatHops is the history (300 ms, more than a syllable) over which
+	// the band level's spread tells stationary noise from speech, whose level
 	// swings by 10 dB or more at the syllable rate of about 4 Hz.
-	vadStatHops = 40
-	// vadStationaryDB is the standard deviation of the band level below which
-	// the recent signal counts as stationary. White noise measured this way
-	// spreads by about 1 dB.
+	vadStatHops = 30
+	// vadStationaryDB is the standard deviation of the band level around its
+	// trend line below which the recent signal counts as stationary. White
+	// noise spreads by about 1 dB; room noise in the development recordings
+	// mostly by 1-2.5 dB (2 dB let much of it through, 3 dB began to swallow
+	// low-SNR synthetic speech).
 	vadStationaryDB = 2.5
 	// vadMaxFlatness is the spectral flatness (geometric over arithmetic mean
 	// of the band's power bins) above which a hop is noise-like: a white noise
@@ -60,15 +62,20 @@ const (
 	// stationary, and otherwise creeps up at most 0.02 dB per hop (2 dB/s), so
 	// that a word does not raise the floor over itself.
 	vadFloorDown       = 0.2
-	vadFloorUpStat     = 0.05
+	vadFloorUpStat     = 0.2
 	vadFloorUpSlow     = 0.01
 	vadFloorUpSlowMaxD = 0.02
 	// vadMinLevelDBFS stands in for the level of digital silence.
 	vadMinLevelDBFS = -120
-	// vadWarmupHops is how long after Reset the floor simply averages the
-	// level (100 ms), so that it starts from the room's noise rather than
-	// from whatever the first hop held. No hop in this time is speech.
+	// vadSilentDBFS: band levels at or below this are digital silence (a
+	// single LSB of noise is about -100 dBFS in the band).
+	vadSilentDBFS = -110
+	// vadWarmupHops is how long after Reset (or leading digital silence) the
+	// floor follows the level closely (vadWarmupRate per hop, both ways), so
+	// that it starts from the room's noise rather than from whatever the
+	// first hop held. No hop in this time is speech.
 	vadWarmupHops = 10
+	vadWarmupRate = 0.3
 	// The floor never stays below the minimum level of the last
 	// vadMinBlocks·vadMinBlockHops hops (3 s, as in minimum-statistics noise
 	// estimation): after any rise in the noise the floor catches up within
@@ -85,8 +92,15 @@ const (
 //   - its distance from an adaptive noise floor, which follows the level down
 //     quickly and up slowly (quickly when the signal is stationary),
 //   - spectral flatness and tonality, so that hiss and pure tones are not speech,
-//   - the spread of the level over the last 400 ms, so that stationary sounds
-//     such as hum, fans and continuous tones are not speech.
+//   - the spread of the level around its trend over the last 300 ms, so that
+//     stationary sounds such as hum, fans, fades and continuous tones are not
+//     speech.
+//
+// The first 100 ms after Reset (not counting digital silence) only set the
+// floor and are never speech. A sound that starts suddenly and is neither
+// flat nor tonal (hum with harmonics, music) may be reported as speech for up
+// to about 0.5 s until it has proven stationary; a sustained, steady vowel
+// longer than about 300 ms fades out of the decision for the same reason.
 //
 // A hop is speech-like when it passes all of these. MinSpeechHops consecutive
 // speech-like hops turn the decision on; it stays on until HangoverHops hops
@@ -245,19 +259,18 @@ func (v *VAD) measure() bool {
 		level = max(10*math.Log10(ms), vadMinLevelDBFS)
 	}
 	v.level = level
+	if level <= vadSilentDBFS {
+		// Digital silence (a muted or starting device feeding zeros) says
+		// nothing about the room: leave the floor and statistics alone.
+		return false
+	}
 
 	v.levels[v.ilev] = level
 	v.ilev = (v.ilev + 1) % vadStatHops
 	if v.nlev < vadStatHops {
 		v.nlev++
 	}
-	var ls, ls2 float64
-	for _, l := range v.levels[:v.nlev] {
-		ls += l
-		ls2 += l * l
-	}
-	lm := ls / float64(v.nlev)
-	v.spread = math.Sqrt(max(ls2/float64(v.nlev)-lm*lm, 0))
+	v.spread = v.residualSpread()
 	stationary := v.nlev == vadStatHops && v.spread < vadStationaryDB
 
 	if !v.updateFloor(level, stationary) {
@@ -269,6 +282,40 @@ func (v *VAD) measure() bool {
 		v.flatness < vadMaxFlatness &&
 		v.peakShare < vadMaxPeakShare &&
 		!stationary
+}
+
+// residualSpread returns the standard deviation of the recent band levels
+// around their least-squares line. Detrending makes a slow fade (an AGC
+// settling, a fan spinning up) count as steady, while the syllables of speech
+// leave large residuals.
+func (v *VAD) residualSpread() float64 {
+	n := v.nlev
+	if n < 3 {
+		return 0
+	}
+	// Chronological index j of ring slot i: the oldest level is at ilev once
+	// the ring is full, at 0 before.
+	oldest := 0
+	if n == vadStatHops {
+		oldest = v.ilev
+	}
+	var sy, syy, sjy float64
+	for i, l := range v.levels[:n] {
+		j := i - oldest
+		if j < 0 {
+			j += n
+		}
+		sy += l
+		syy += l * l
+		sjy += float64(j) * l
+	}
+	fn := float64(n)
+	my := sy / fn
+	mj := (fn - 1) / 2
+	vy := syy/fn - my*my
+	vj := (fn*fn - 1) / 12 // variance of 0..n-1
+	cov := sjy/fn - mj*my
+	return math.Sqrt(max(vy-cov*cov/vj, 0))
 }
 
 // updateFloor moves the noise floor towards level (see the vadFloor
@@ -285,8 +332,11 @@ func (v *VAD) updateFloor(level float64, stationary bool) bool {
 	}
 
 	if v.measured < vadWarmupHops {
+		if v.measured == 0 {
+			v.floor = level
+		}
 		v.measured++
-		v.floor += (level - v.floor) / float64(v.measured)
+		v.floor += vadWarmupRate * (level - v.floor)
 		return false
 	}
 	switch d := level - v.floor; {
