@@ -54,9 +54,10 @@ const (
 	vadMaxFlatness = 0.4
 	// vadMaxPeakShare is the share of band energy in the strongest three
 	// adjacent bins above which a hop is a pure tone (a Hann-windowed sine
-	// puts over 95% there; voiced speech spreads over several harmonics and
-	// in the recordings we checked stays below 0.8).
-	vadMaxPeakShare = 0.9
+	// puts at least 98% there). Voiced speech usually spreads over several
+	// harmonics, but a nasal or a high voice can put over 90% of the speech
+	// band into one harmonic (seen in the development recordings).
+	vadMaxPeakShare = 0.95
 	// Noise floor smoothing per hop, in dB: it falls fast (time constant about
 	// 50 ms), rises with a 200 ms time constant while the signal is
 	// stationary, and otherwise creeps up at most 0.02 dB per hop (2 dB/s), so
