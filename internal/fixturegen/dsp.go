@@ -5,68 +5,6 @@ import (
 	"math/rand/v2"
 )
 
-// TODO(fixtures): switch to package dsp/resample once it is committed.
-
-// resampleOffline converts a whole buffer from rate in to rate out with a
-// windowed-sinc polyphase filter. It is a stand-in for dsp/resample: the
-// fixtures only need determinism and a clean band limit, not streaming.
-func resampleOffline(src []float32, in, out int) []float32 {
-	if in == out {
-		return append([]float32(nil), src...)
-	}
-	g := gcd(in, out)
-	up, down := out/g, in/g                             // output k sits at input time k*down/up
-	cut := 0.95 * math.Min(1, float64(out)/float64(in)) // 5 % guard band below the lower Nyquist
-	const half = 32                                     // taps each side: ~-80 dB stop band with Blackman
-	taps := make([][2 * half]float64, up)
-	for p := range taps {
-		frac := float64(p) / float64(up)
-		sum := 0.0
-		for j := range 2 * half {
-			x := float64(j-half+1) - frac // distance from the output time in input samples
-			// Blackman window; float64(...) stops FMA fusion so arm64 gives amd64's bits.
-			w := 0.42 + float64(0.5*math.Cos(math.Pi*x/half)) + float64(0.08*math.Cos(2*math.Pi*x/half))
-			if math.Abs(x) >= half {
-				w = 0
-			}
-			h := cut * sinc(cut*x) * w
-			taps[p][j] = h
-			sum += h
-		}
-		for j := range taps[p] {
-			taps[p][j] /= sum // unity DC gain per phase
-		}
-	}
-	n := (len(src)*up + down - 1) / down
-	dst := make([]float32, n)
-	for k := range dst {
-		pos := k * down
-		i, p := pos/up, pos%up
-		acc := 0.0
-		for j := range 2 * half {
-			if idx := i + j - half + 1; idx >= 0 && idx < len(src) {
-				acc += float64(float64(src[idx]) * taps[p][j])
-			}
-		}
-		dst[k] = float32(acc)
-	}
-	return dst
-}
-
-func sinc(x float64) float64 {
-	if x == 0 {
-		return 1
-	}
-	return math.Sin(math.Pi*x) / (math.Pi * x)
-}
-
-func gcd(a, b int) int {
-	for b != 0 {
-		a, b = b, a%b
-	}
-	return a
-}
-
 // dbfs converts a level in dB relative to full scale to a linear amplitude.
 func dbfs(db float64) float64 { return math.Pow(10, db/20) }
 

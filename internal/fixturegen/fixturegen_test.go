@@ -1,9 +1,12 @@
 package fixturegen
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -12,6 +15,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/wakegate/wakegate/wav"
 )
 
 // root is the committed testdata directory.
@@ -19,58 +24,47 @@ const root = "../../testdata"
 
 // wavData is the decoded content of a fixture WAV, mixed down to mono.
 type wavData struct {
-	rate, channels, format int
-	mono                   []float64
+	rate, channels, bits int
+	float                bool
+	mono                 []float64
 }
 
-// readWAV parses the two layouts the generator writes (PCM16 and float32)
-// independently of the generator's encoder.
+// readWAV reads a fixture with package wav (the reader the agent uses) and
+// mixes it down to mono; it also checks the RIFF size field.
 func readWAV(t *testing.T, path string) wavData {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	le := binary.LittleEndian
-	if string(b[0:4]) != "RIFF" || string(b[8:12]) != "WAVE" || int(le.Uint32(b[4:]))+8 != len(b) {
-		t.Fatalf("%s: bad RIFF header", path)
+	if size := int(binary.LittleEndian.Uint32(b[4:])) + 8; size != len(b) {
+		t.Errorf("%s: RIFF size says %d bytes, file has %d", path, size, len(b))
 	}
-	var w wavData
-	bits := 0
-	for p := 12; p+8 <= len(b); {
-		id, n := string(b[p:p+4]), int(le.Uint32(b[p+4:]))
-		p += 8
-		if p+n > len(b) {
-			t.Fatalf("%s: chunk %q overruns the file", path, id)
-		}
-		switch id {
-		case "fmt ":
-			w.format, w.channels = int(le.Uint16(b[p:])), int(le.Uint16(b[p+2:]))
-			w.rate, bits = int(le.Uint32(b[p+4:])), int(le.Uint16(b[p+14:]))
-		case "data":
-			step := w.channels * bits / 8
-			if step == 0 || n%step != 0 {
-				t.Fatalf("%s: data size %d is not whole frames", path, n)
-			}
-			for f := p; f < p+n; f += step {
-				sum := 0.0
-				for c := range w.channels {
-					switch {
-					case w.format == 1 && bits == 16:
-						sum += float64(int16(le.Uint16(b[f+2*c:]))) / 32768
-					case w.format == 3 && bits == 32:
-						sum += float64(math.Float32frombits(le.Uint32(b[f+4*c:])))
-					default:
-						t.Fatalf("%s: unexpected format %d/%d bits", path, w.format, bits)
-					}
-				}
-				w.mono = append(w.mono, sum/float64(w.channels))
-			}
-		}
-		p += n + n%2
+	rd, err := wav.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
-	if w.mono == nil {
-		t.Fatalf("%s: no data chunk", path)
+	f := rd.Format()
+	w := wavData{rate: f.SampleRate, channels: f.Channels, float: f.Encoding == wav.Float, bits: f.BitsPerSample}
+	buf := make([]float32, 4096*f.Channels)
+	for {
+		n, err := rd.ReadFloat(buf)
+		for i := 0; i+f.Channels <= n; i += f.Channels {
+			sum := 0.0
+			for c := range f.Channels {
+				sum += float64(buf[i+c])
+			}
+			w.mono = append(w.mono, sum/float64(f.Channels))
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+	}
+	if int64(len(w.mono)) != rd.Frames() {
+		t.Fatalf("%s: read %d frames, header says %d", path, len(w.mono), rd.Frames())
 	}
 	return w
 }
@@ -126,11 +120,20 @@ func TestCommittedAnnotations(t *testing.T) {
 			if d := float64(frames) / Rate; d < 6 || d > 25 {
 				t.Errorf("duration %.2f s, want 6..25 s", d)
 			}
+			// Events happen between words: no speech segment straddles one,
+			// so "before" and "after" an event are well defined.
+			for i, e := range evs {
+				for j, s := range a.Segments {
+					if s.Label != LabelNoise && s.Start < e.Sample() && e.Sample() < s.End {
+						t.Errorf("event %d (%s at %.3f s) falls inside segment %d %q", i, e.Kind, e.Seconds, j, s.Text)
+					}
+				}
+			}
 			if w.rate != Rate {
 				return // levels below are checked on the 16 kHz files
 			}
-			if w.channels != 1 || w.format != 1 {
-				t.Errorf("%d channels, format %d; want mono PCM", w.channels, w.format)
+			if w.channels != 1 || w.float || w.bits != 16 {
+				t.Errorf("%d channels, %d bits, float %v; want mono 16-bit PCM", w.channels, w.bits, w.float)
 			}
 			for i, s := range a.Segments {
 				if s.Label != LabelWake {
@@ -176,8 +179,8 @@ func TestStereoMatchesMono(t *testing.T) {
 	}
 	m := readWAV(t, filepath.Join(dir, mono.WAV))
 	s := readWAV(t, filepath.Join(dir, st.WAV))
-	if s.channels != 2 || s.format != 3 {
-		t.Fatalf("stereo scene: %d channels, format %d; want 2, IEEE float", s.channels, s.format)
+	if s.channels != 2 || !s.float || s.bits != 32 {
+		t.Fatalf("stereo scene: %d channels, %d bits, float %v; want 2, 32-bit float", s.channels, s.bits, s.float)
 	}
 	if got, want := len(s.mono), (len(m.mono)*Stereo44kRate+Rate-1)/Rate; got != want {
 		t.Errorf("stereo scene has %d frames, want %d", got, want)
@@ -366,36 +369,25 @@ func TestTrim(t *testing.T) {
 	}
 }
 
-func TestResampleOffline(t *testing.T) {
-	// A 1 kHz sine keeps its frequency and level through 22.05 → 16 kHz.
-	const in, f = 22050, 1000.0
-	src := make([]float32, in/2)
-	for i := range src {
-		src[i] = float32(0.5 * math.Sin(2*math.Pi*f*float64(i)/in))
+func TestEncodeFloat32(t *testing.T) {
+	in := []float32{0, 0.5, -0.25, 1, -1, 0.125}
+	b := encodeFloat32(44100, 2, in)
+	rd, err := wav.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
 	}
-	dst := resampleOffline(src, in, Rate)
-	if got, want := len(dst), (len(src)*Rate+in-1)/in; got != want {
-		t.Fatalf("len %d, want %d", got, want)
+	if got, want := rd.Format(), (wav.Format{SampleRate: 44100, Channels: 2, BitsPerSample: 32, Encoding: wav.Float}); got != want {
+		t.Errorf("format %v, want %v", got, want)
 	}
-	maxErr := 0.0
-	for i := 100; i < len(dst)-100; i++ { // skip the filter's edges
-		want := 0.5 * math.Sin(2*math.Pi*f*float64(i)/Rate)
-		maxErr = max(maxErr, math.Abs(float64(dst[i])-want))
+	if got := rd.Frames(); got != 3 {
+		t.Errorf("%d frames, want 3", got)
 	}
-	if maxErr > 1e-3 {
-		t.Errorf("max error %.2g, want < 1e-3 (-54 dB)", maxErr)
+	got := make([]float32, 8)
+	n, err := rd.ReadFloat(got)
+	if err != nil || !slices.Equal(got[:n], in) {
+		t.Errorf("ReadFloat = %v, %v; want %v", got[:n], err, in)
 	}
-}
-
-func TestDecodeEspeakStream(t *testing.T) {
-	// espeak-ng --stdout writes 0x7ffff... sizes; the data runs to EOF.
-	b := encodePCM16(22050, []int16{1, -2, 32767})
-	binary.LittleEndian.PutUint32(b[40:], 0x7ffff000)
-	rate, s, err := decodePCM16(b)
-	if err != nil || rate != 22050 || len(s) != 3 || s[1] != -2.0/32768 {
-		t.Errorf("decodePCM16 = %d, %v, %v", rate, s, err)
-	}
-	if _, _, err := decodePCM16([]byte("RIFF0000WAVEdata")); err == nil {
-		t.Error("garbage accepted")
+	if size := int(binary.LittleEndian.Uint32(b[4:])) + 8; size != len(b) {
+		t.Errorf("RIFF size says %d bytes, file has %d", size, len(b))
 	}
 }

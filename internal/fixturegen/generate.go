@@ -11,6 +11,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/wakegate/wakegate/dsp/resample"
+	"github.com/wakegate/wakegate/wav"
 )
 
 // Output directories under the testdata root.
@@ -50,9 +53,9 @@ func Build(ctx context.Context, s Synth) ([]File, error) {
 		if err != nil {
 			return nil, err
 		}
-		wav := encodePCM16(Rate, quantize(sc.mix))
-		add(FixturesDir+"/"+sc.ann.WAV, wav)
-		index = append(index, indexRow{&sc.ann, len(sc.mix), len(wav)})
+		pcm := wav.EncodeInt16(Rate, quantize(sc.mix))
+		add(FixturesDir+"/"+sc.ann.WAV, pcm)
+		index = append(index, indexRow{&sc.ann, len(sc.mix), len(pcm)})
 		add(FixturesDir+"/"+sc.ann.Name+".json", ann)
 		if sc.ann.Events != "" {
 			add(FixturesDir+"/"+sc.ann.Events, FormatEvents(sc.events))
@@ -85,7 +88,7 @@ func Build(ctx context.Context, s Synth) ([]File, error) {
 		for j, x := range noise(b.rng, pink, len(mix), backgroundDB-10) {
 			mix[j] += x
 		}
-		add(fmt.Sprintf("%s/%s-%d.wav", EnrollDir, WakeWord, i+1), encodePCM16(Rate, quantize(mix)))
+		add(fmt.Sprintf("%s/%s-%d.wav", EnrollDir, WakeWord, i+1), wav.EncodeInt16(Rate, quantize(mix)))
 	}
 	version := ""
 	if v, ok := s.(interface {
@@ -109,7 +112,11 @@ func stereo44k(sc *scene) ([]File, error) {
 	for i, x := range sc.mix {
 		mono[i] = float32(x)
 	}
-	up := resampleOffline(mono, Rate, Stereo44kRate)
+	r, err := resample.New(Rate, Stereo44kRate)
+	if err != nil {
+		return nil, fmt.Errorf("fixturegen: %w", err)
+	}
+	up := r.Flush(r.Process(nil, mono))
 	inter := make([]float32, 2*len(up))
 	for i, x := range up {
 		inter[2*i] = x
