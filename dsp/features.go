@@ -115,6 +115,10 @@ type Features struct {
 	dct    []float64 // NumCeps×NumMels, row-major
 	mfcc   []float64
 	energy float64
+
+	// haveMFCC and haveEnergy say whether mfcc and energy describe the
+	// current window; they are computed lazily.
+	haveMFCC, haveEnergy bool
 }
 
 // NewFeatures returns a front end for cfg, or an error naming the first
@@ -248,6 +252,7 @@ func (f *Features) Reset() {
 	f.prev = 0
 	f.seen = 0
 	f.energy = minEnergyDBFS
+	f.haveMFCC, f.haveEnergy = true, true // the zeroed values stand until a window completes
 }
 
 // Push consumes exactly HopSamples samples (it panics otherwise: that is a
@@ -287,40 +292,20 @@ func (f *Features) Push(hop []int16) bool {
 // compute fills power, logMel, mfcc and energy from the current window.
 func (f *Features) compute() {
 	w := f.cfg.WindowSamples
-	frame, win, emph, raw := f.frame[:w], f.win[:w], f.emph[:w], f.raw[:w]
-	var sum float64
+	frame, win, emph := f.frame[:w], f.win[:w], f.emph[:w]
 	for i := range frame {
 		frame[i] = emph[i] * win[i]
-		sum += raw[i] * raw[i]
 	}
-	// dBFS relative to a full-scale sine, whose mean square is 1/2.
-	ms := 2 * sum / float64(w)
-	if ms > 0 {
-		f.energy = max(10*math.Log10(ms), minEnergyDBFS)
-	} else {
-		f.energy = minEnergyDBFS
-	}
+	// Energy and MFCC are derived on first use: a consumer of log-mel
+	// features alone does not pay for them.
+	f.haveEnergy, f.haveMFCC = false, false
 
 	f.fft.Coefficients(f.coeffs, f.frame)
 	power := PowerSpectrum(f.power, f.coeffs)
 
 	for i, ws := range f.melW {
-		p := power[f.melStart[i]:]
-		p = p[:len(ws)]
-		var e float64
-		for k, wk := range ws {
-			e += wk * p[k]
-		}
+		e := dot(ws, power[f.melStart[i]:][:len(ws)])
 		f.logMel[i] = math.Log(max(e, logFloor))
-	}
-	n := len(f.logMel)
-	for i := range f.mfcc {
-		row := f.dct[i*n : i*n+n]
-		var c float64
-		for m, l := range f.logMel {
-			c += row[m] * l
-		}
-		f.mfcc[i] = c
 	}
 }
 
@@ -328,8 +313,17 @@ func (f *Features) compute() {
 func (f *Features) LogMel() []float64 { return f.logMel }
 
 // MFCC returns the NumCeps cepstral coefficients of the newest window (c0
-// first; no liftering).
-func (f *Features) MFCC() []float64 { return f.mfcc }
+// first; no liftering). They are computed on the first call after a Push.
+func (f *Features) MFCC() []float64 {
+	if !f.haveMFCC {
+		n := len(f.logMel)
+		for i := range f.mfcc {
+			f.mfcc[i] = dot(f.dct[i*n:i*n+n], f.logMel)
+		}
+		f.haveMFCC = true
+	}
+	return f.mfcc
+}
 
 // Power returns the FFTSize/2+1 bin power spectrum |X[k]|² of the newest
 // pre-emphasised, windowed frame (samples scaled to ±1, unnormalised FFT).
@@ -339,5 +333,36 @@ func (f *Features) Power() []float64 { return f.power }
 // Energy returns the level of the newest window in dBFS, from the raw samples
 // (before pre-emphasis and windowing): 10·log10(2·mean(x²)), so a full-scale
 // sine is 0 dBFS and a full-scale square wave +3 dBFS. Digital silence gives
-// -120 dBFS.
-func (f *Features) Energy() float64 { return f.energy }
+// -120 dBFS. It is computed on the first call after a Push.
+func (f *Features) Energy() float64 {
+	if !f.haveEnergy {
+		w := f.cfg.WindowSamples
+		// dBFS relative to a full-scale sine, whose mean square is 1/2.
+		ms := 2 * dot(f.raw[:w], f.raw[:w]) / float64(w)
+		f.energy = minEnergyDBFS
+		if ms > 0 {
+			f.energy = max(10*math.Log10(ms), minEnergyDBFS)
+		}
+		f.haveEnergy = true
+	}
+	return f.energy
+}
+
+// dot returns Σ a[i]·b[i] for len(a) == len(b). Four independent partial
+// sums let the additions overlap instead of waiting on one another, which
+// roughly halves the time of the 400-term energy and 40-term DCT sums.
+func dot(a, b []float64) float64 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
