@@ -78,14 +78,15 @@ func Build(ctx context.Context, s Synth) ([]File, error) {
 		if err != nil {
 			return nil, err
 		}
-		// 0.3 s of room before and after, as a user's recording would have.
+		// 0.3 s of room before and after, as a user's recording would have,
+		// with the scenes' room noise: enrollment happens in the same room.
 		pad := secs(0.3)
 		mix := make([]float64, pad+len(w)+pad)
 		for j, x := range w {
 			mix[pad+j] = float64(x)
 		}
 		b := newBuilder(ctx, s, fmt.Sprintf("enroll-%d", i+1), "")
-		for j, x := range noise(b.rng, pink, len(mix), backgroundDB-10) {
+		for j, x := range noise(b.rng, pink, len(mix), backgroundDB) {
 			mix[j] += x
 		}
 		add(fmt.Sprintf("%s/%s-%d.wav", EnrollDir, WakeWord, i+1), wav.EncodeInt16(Rate, quantize(mix)))
