@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -116,7 +117,7 @@ func ParseEvents(data []byte) ([]Event, error) {
 			return nil, fmt.Errorf("fixturegen: events line %d: want \"<seconds> <kind>\", got %q", n, line)
 		}
 		sec, err := strconv.ParseFloat(f[0], 64)
-		if err != nil || sec < 0 {
+		if err != nil || !(sec >= 0) || math.IsInf(sec, 1) { // !(>=) also rejects NaN
 			return nil, fmt.Errorf("fixturegen: events line %d: bad time %q", n, f[0])
 		}
 		switch f[1] {

@@ -298,6 +298,8 @@ func TestParseEvents(t *testing.T) {
 		{"1.0 shout\n", nil, true},
 		{"x button\n", nil, true},
 		{"-1 button\n", nil, true},
+		{"NaN button\n", nil, true},
+		{"+Inf mute\n", nil, true},
 		{"1.0\n", nil, true},
 	} {
 		got, err := ParseEvents([]byte(tc.in))
@@ -389,5 +391,45 @@ func TestEncodeFloat32(t *testing.T) {
 	}
 	if size := int(binary.LittleEndian.Uint32(b[4:])) + 8; size != len(b) {
 		t.Errorf("RIFF size says %d bytes, file has %d", size, len(b))
+	}
+}
+
+func TestWriteCompare(t *testing.T) {
+	dir := t.TempDir()
+	files := []File{
+		{FixturesDir + "/a.json", []byte("{}\n")},
+		{FixturesDir + "/a.wav", []byte("RIFF....")},
+		{EnrollDir + "/computer-1.wav", []byte("RIFF")},
+	}
+	stale := filepath.Join(dir, FixturesDir, "old.json")
+	if err := os.MkdirAll(filepath.Dir(stale), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(stale, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(dir, files); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stale file survived Write: %v", err)
+	}
+	if diffs, err := Compare(dir, files); err != nil || len(diffs) != 0 {
+		t.Fatalf("Compare after Write = %v, %v; want no differences", diffs, err)
+	}
+	changed := slices.Clone(files)
+	changed[1] = File{FixturesDir + "/a.wav", []byte("RIFF..!.")}
+	changed = append(changed[:2], File{FixturesDir + "/b.wav", []byte("x")})
+	diffs, err := Compare(dir, changed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		EnrollDir + "/computer-1.wav" + staleSuffix,
+		FixturesDir + "/a.wav: differs from byte 6 (stored 8 bytes, generated 8)",
+		FixturesDir + "/b.wav: missing",
+	}
+	if !slices.Equal(diffs, want) {
+		t.Errorf("Compare =\n%q\nwant\n%q", diffs, want)
 	}
 }
