@@ -2,6 +2,7 @@ package dsp
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -94,6 +95,36 @@ func TestVADNoiseStep(t *testing.T) {
 			}
 			if c := countTrue(d[stepHop+tc.settleHops:]); c != 0 {
 				t.Errorf("%d hops called speech more than %d hops after the step", c, tc.settleHops)
+			}
+		})
+	}
+}
+
+// TestVADFadeIn raises a noise by 60 dB over one second, as an automatic
+// gain control settling or a fan spinning up does: a smooth rise is not
+// speech, whatever the noise's spectrum.
+func TestVADFadeIn(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 2))
+	const n = 4 * SampleRate
+	for _, tc := range []struct {
+		name  string
+		noise []float64
+	}{
+		{"white", whiteNoise(rng, n)},
+		{"pink", pinkNoise(rng, n)},
+		{"hum", hum(n)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			x := scaleTo(tc.noise, -20)
+			for i := range x {
+				// -60 dB until 0.5 s, rising linearly in dB to 0 dB at 1.5 s.
+				db := max(-60, min(0, -60+60*(float64(i)/SampleRate-0.5)))
+				x[i] *= math.Pow(10, db/20)
+			}
+			d := runVAD(DefaultVADConfig(), toInt16(x))
+			if c := countTrue(d); c != 0 {
+				t.Errorf("%d of %d hops called speech", c, len(d))
 			}
 		})
 	}
