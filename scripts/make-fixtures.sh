@@ -4,8 +4,9 @@
 #
 #   scripts/make-fixtures.sh          # (re)write the files under testdata/
 #   scripts/make-fixtures.sh --check  # regenerate into a temp dir and compare
-#                                     # byte for byte; exit 1 naming each file
-#                                     # that differs, is missing or is extra
+#                                     # byte for byte with testdata/; exit 1
+#                                     # naming each file that differs, is
+#                                     # missing, is extra or is not committed
 #
 # The output depends on the espeak-ng version (1.51 made the committed files).
 set -euo pipefail
@@ -43,6 +44,15 @@ for dir in fixtures enroll; do
     status=1
   fi
 done
+# The files compared above are the working tree's; they must also be the
+# committed ones.
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  if dirty="$(git status --porcelain -- testdata/fixtures testdata/enroll)" && [ -n "$dirty" ]; then
+    echo "make-fixtures: --check: not committed:" >&2
+    echo "$dirty" >&2
+    status=1
+  fi
+fi
 if [ "$status" -eq 0 ]; then
   echo "make-fixtures: --check: testdata/fixtures and testdata/enroll reproduced byte for byte" >&2
 else
