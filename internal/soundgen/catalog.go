@@ -41,6 +41,7 @@ func AlarmCases(seed uint64) []Case {
 		dur    float64
 	}
 	start := 1 + rng.Float64() // 1–2 s of lead-in
+	// Scenes hold three cycles: the two-cycle rule plus one spare.
 	t3 := func(f float64) AlarmSpec {
 		return AlarmSpec{Pattern: Temporal3, FreqHz: f, Cycles: 3, Start: start, Amp: alarmLevel}
 	}
@@ -68,12 +69,12 @@ func AlarmCases(seed uint64) []Case {
 		{name: "smoke_both_3db_reverb", spec: t3(hf()), interf: "both", snr: 3, rt60: 0.4, dur: 14},
 		{name: "smoke_fast_timing", spec: fast, interf: "music", snr: 6, dur: 14},
 		{name: "smoke_warble_speech", spec: warble, interf: "speech", snr: 3, dur: 14},
-		{name: "smoke_lowfreq_music_0db", spec: sq, interf: "music", snr: 0, dur: 14},
+		{name: "smoke_lowfreq_music_6db", spec: sq, interf: "music", snr: 6, dur: 14},
 		{name: "smoke_lowfreq_speech_6db_reverb", spec: sqSpeech, interf: "speech", snr: 6, rt60: 0.4, dur: 14},
-		{name: "co_quiet", spec: t4(hf()), dur: 20},
-		{name: "co_speech_0db", spec: t4(hf()), interf: "speech", snr: 0, dur: 20},
-		{name: "co_music_0db_reverb", spec: t4(hf()), interf: "music", snr: 0, rt60: 0.35, dur: 20},
-		{name: "co_slow_timing_both_3db", spec: slowCO, interf: "both", snr: 3, dur: 20},
+		{name: "co_quiet", spec: t4(hf()), dur: 19},
+		{name: "co_speech_0db", spec: t4(hf()), interf: "speech", snr: 0, dur: 19},
+		{name: "co_music_0db_reverb", spec: t4(hf()), interf: "music", snr: 0, rt60: 0.35, dur: 19},
+		{name: "co_slow_timing_both_3db", spec: slowCO, interf: "both", snr: 3, dur: 19},
 	}
 	var out []Case
 	for _, c := range cases {
@@ -121,7 +122,7 @@ func addInterference(x []float64, rng *rand.Rand, kind string, snr float64) {
 
 // nearMisses returns sounds that resemble alarms but must not be reported.
 func nearMisses(rng *rand.Rand) []Case {
-	const dur = 16.0
+	const dur = 13.0
 	n := Seconds(AlarmRate, dur)
 	f := 3100 * (0.92 + 0.16*rng.Float64())
 	mk := func(name, note string, fill func(x []float64)) Case {

@@ -1,0 +1,149 @@
+package alarm
+
+import (
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/wakegate/wakegate/internal/soundgen"
+)
+
+// run pushes a whole signal through d and returns the events.
+func run(d *Detector, x []int16) []Event {
+	var evs []Event
+	for i := 0; i+HopSize <= len(x); i += HopSize {
+		if e, ok := d.Push(x[i : i+HopSize]); ok {
+			evs = append(evs, e)
+		}
+	}
+	return evs
+}
+
+// tolerance is how far a reported onset may be from the annotation.
+const tolerance = 0.5 // s, from the acceptance criteria
+
+// seeds are the scene seeds; the race detector run (8× slower) takes one.
+func seeds() []uint64 {
+	if raceEnabled {
+		return []uint64{1}
+	}
+	return []uint64{1, 2, 3}
+}
+
+func TestAlarmCases(t *testing.T) {
+	t.Parallel()
+	for _, seed := range seeds() {
+		for _, c := range soundgen.AlarmCases(seed) {
+			t.Run(fmt.Sprintf("%s/seed%d", c.Name, seed), func(t *testing.T) {
+				evs := run(New(Config{}), soundgen.ToInt16(c.Audio))
+				if len(evs) != len(c.Events) {
+					t.Fatalf("%s: got events %v, want %v", c.Note, evs, c.Events)
+				}
+				for i, want := range c.Events {
+					got := evs[i]
+					gt := float64(got.Sample) / SampleRate
+					if got.Kind.String() != want.Kind || math.Abs(gt-want.Time) > tolerance {
+						t.Errorf("%s: event %d = %v at %.2f s, want %s at %.2f s", c.Note, i, got.Kind, gt, want.Kind, want.Time)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestKindString(t *testing.T) {
+	t.Parallel()
+	for k, want := range map[Kind]string{Smoke: "smoke", CO: "co", Kind(7): "alarm.Kind(7)"} {
+		if got := k.String(); got != want {
+			t.Errorf("Kind(%d).String() = %q, want %q", int(k), got, want)
+		}
+	}
+}
+
+// TestRefractory checks that a long alarm gives one event, and that a new
+// episode after the refractory period gives another.
+func TestRefractory(t *testing.T) {
+	t.Parallel()
+	rate := soundgen.AlarmRate
+	x := make([]float64, soundgen.Seconds(rate, 60))
+	soundgen.AddAlarm(x, rate, soundgen.AlarmSpec{Pattern: soundgen.Temporal3, FreqHz: 3100, Cycles: 5, Start: 1, Amp: 0.3})
+	soundgen.AddAlarm(x, rate, soundgen.AlarmSpec{Pattern: soundgen.Temporal3, FreqHz: 3100, Cycles: 3, Start: 45, Amp: 0.3})
+	soundgen.AddNoise(x, soundgen.NewRand(1), 0.001)
+	evs := run(New(Config{Refractory: 20 * time.Second}), soundgen.ToInt16(x))
+	if len(evs) != 2 {
+		t.Fatalf("events %v, want two", evs)
+	}
+	for i, want := range []float64{1, 45} {
+		if got := float64(evs[i].Sample) / SampleRate; math.Abs(got-want) > tolerance {
+			t.Errorf("event %d at %.2f s, want %.2f", i, got, want)
+		}
+	}
+}
+
+// TestResetRestartsTimeline checks that Reset forgets a half-heard pattern
+// and restarts sample indices.
+func TestResetRestartsTimeline(t *testing.T) {
+	t.Parallel()
+	rate := soundgen.AlarmRate
+	x := make([]float64, soundgen.Seconds(rate, 14))
+	soundgen.AddAlarm(x, rate, soundgen.AlarmSpec{Pattern: soundgen.Temporal4, FreqHz: 3000, Cycles: 2, Start: 0.5, Amp: 0.3})
+	pcm := soundgen.ToInt16(x)
+	d := New(Config{})
+	// Hear the first cycle only, then reset: one cycle must not count.
+	half := soundgen.Seconds(rate, 3) / HopSize * HopSize
+	if evs := run(d, pcm[:half]); len(evs) != 0 {
+		t.Fatalf("events after one cycle: %v", evs)
+	}
+	d.Reset()
+	if evs := run(d, pcm[half:]); len(evs) != 0 {
+		t.Fatalf("events after reset with one cycle left: %v", evs)
+	}
+	d.Reset()
+	evs := run(d, pcm)
+	if len(evs) != 1 || evs[0].Kind != CO || math.Abs(float64(evs[0].Sample)/SampleRate-0.5) > tolerance {
+		t.Fatalf("events %v, want one CO at 0.5 s", evs)
+	}
+}
+
+func TestPushPanicsOnWrongHop(t *testing.T) {
+	t.Parallel()
+	defer func() {
+		if recover() == nil {
+			t.Error("no panic for a short hop")
+		}
+	}()
+	New(Config{}).Push(make([]int16, 100))
+}
+
+func TestPushDoesNotAllocate(t *testing.T) {
+	x := soundgen.ToInt16(soundgen.AlarmCases(1)[0].Audio)
+	d := New(Config{})
+	i := 0
+	allocs := testing.AllocsPerRun(1000, func() {
+		if i+HopSize > len(x) {
+			i = 0
+		}
+		d.Push(x[i : i+HopSize])
+		i += HopSize
+	})
+	if allocs != 0 {
+		t.Errorf("Push allocates %.1f times per hop", allocs)
+	}
+}
+
+// BenchmarkPush measures the CPU per 10 ms hop on a smoke alarm mixed with
+// speech; ns/op is the cost per hop (100 hops per second of audio).
+func BenchmarkPush(b *testing.B) {
+	x := soundgen.ToInt16(soundgen.AlarmCases(1)[1].Audio)
+	d := New(Config{})
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if i+HopSize > len(x) {
+			i = 0
+		}
+		d.Push(x[i : i+HopSize])
+		i += HopSize
+	}
+}
