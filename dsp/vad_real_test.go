@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -64,13 +65,18 @@ type wordScore struct {
 	usable          bool // the word stands 25 dB above the background
 }
 
-func scoreRecording(s []int16) wordScore {
+func scoreRecording(s []int16) wordScore { return scoreNoisy(s, s) }
+
+// scoreNoisy scores the VAD on noisy against the reference taken from
+// clean, the same recording without added noise.
+func scoreNoisy(clean, noisy []int16) wordScore {
 	// The clips end with digital silence padding: drop it.
-	end := len(s)
-	for end > 0 && s[end-1] == 0 {
+	end := len(clean)
+	for end > 0 && clean[end-1] == 0 {
 		end--
 	}
-	s = s[:end]
+	s := clean[:end]
+	noisy = noisy[:end]
 	cfg := DefaultFeatureConfig()
 	f, err := NewFeatures(cfg)
 	if err != nil {
@@ -82,7 +88,7 @@ func scoreRecording(s []int16) wordScore {
 	var vad []bool
 	for i := 0; i+HopSamples <= len(s); i += HopSamples {
 		hop := s[i : i+HopSamples]
-		vad = append(vad, v.Push(hop))
+		vad = append(vad, v.Push(noisy[i:i+HopSamples]))
 		e := math.Inf(-1)
 		if f.Push(hop) {
 			var sum float64
@@ -143,11 +149,44 @@ func scoreRecording(s []int16) wordScore {
 // be speech.)
 func (sc wordScore) found() bool { return 2*sc.loudHit >= sc.loud }
 
+// addNoise returns s plus noise scaled so that the loudest fifth of the
+// recording's hops (the word) stands snr dB above the noise's mean power.
+func addNoise(s []int16, noise []float64, snr float64) []int16 {
+	var ms []float64
+	for i := 0; i+HopSamples <= len(s); i += HopSamples {
+		var a float64
+		for _, x := range s[i : i+HopSamples] {
+			a += float64(x) * float64(x)
+		}
+		ms = append(ms, a/HopSamples)
+	}
+	slices.Sort(ms)
+	top := ms[len(ms)-len(ms)/5:]
+	var speech float64
+	for _, v := range top {
+		speech += v
+	}
+	speech /= float64(len(top))
+	var np float64
+	for _, v := range noise[:len(s)] {
+		np += v * v
+	}
+	np /= float64(len(s))
+	g := math.Sqrt(speech / np / math.Pow(10, snr/10))
+	out := make([]int16, len(s))
+	for i, x := range s {
+		out[i] = int16(max(-32768, min(32767, math.Round(float64(x)+g*noise[i]))))
+	}
+	return out
+}
+
 // TestVADRealSpeech runs the VAD over recordings of real speakers: every
 // sixth "Alexa" recording and a few recordings of other phrases. Scored
 // against the energy reference of scoreRecording, the word must be found
 // in nearly every recording, most of its loud hops must be speech, and
-// little of the surrounding room noise may be.
+// little of the surrounding room noise may be. With white noise added at
+// 10 dB SNR most words must still be found (0.76 of this set when written,
+// 0.48 with the older 9 dB threshold).
 func TestVADRealSpeech(t *testing.T) {
 	t.Parallel()
 	if _, err := exec.LookPath("flac"); err != nil {
@@ -168,7 +207,10 @@ func TestVADRealSpeech(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(1, 2))
 	var files, found, loud, loudHit, quiet, quietHit int
+	// The same recordings with white noise added at 10 dB SNR.
+	var nFound, nLoud, nLoudHit, nQuiet, nQuietHit int
 	for _, p := range paths {
 		s, err := decodeFLAC(dir, p)
 		if err != nil {
@@ -190,6 +232,15 @@ func TestVADRealSpeech(t *testing.T) {
 		loudHit += sc.loudHit
 		quiet += sc.quiet
 		quietHit += sc.quietHit
+
+		nsc := scoreNoisy(s, addNoise(s, whiteNoise(rng, len(s)), 10))
+		if nsc.found() {
+			nFound++
+		}
+		nLoud += nsc.loud
+		nLoudHit += nsc.loudHit
+		nQuiet += nsc.quiet
+		nQuietHit += nsc.quietHit
 	}
 	if files < 20 {
 		t.Fatalf("only %d usable recordings", files)
@@ -207,5 +258,17 @@ func TestVADRealSpeech(t *testing.T) {
 	}
 	if quietRate > 0.05 {
 		t.Errorf("%.3f of room-noise hops called speech, want <= 0.05", quietRate)
+	}
+
+	nFoundRate := float64(nFound) / float64(files)
+	nLoudRate := float64(nLoudHit) / float64(nLoud)
+	nQuietRate := float64(nQuietHit) / float64(nQuiet)
+	t.Logf("with white noise at 10 dB SNR: word found in %.3f, loud hops detected %.3f, noise hops called speech %.3f",
+		nFoundRate, nLoudRate, nQuietRate)
+	if nFoundRate < 0.65 {
+		t.Errorf("10 dB SNR: word found in %.3f of recordings, want >= 0.65", nFoundRate)
+	}
+	if nQuietRate > 0.05 {
+		t.Errorf("10 dB SNR: %.3f of noise hops called speech, want <= 0.05", nQuietRate)
 	}
 }
