@@ -249,8 +249,11 @@ func (c *Client) Open(ctx context.Context, st Start, onMsg func(Message)) (*Stre
 	fail := func(err error) (*Stream, error) {
 		stop()
 		cancel()
-		if ctx.Err() != nil && status.Code(err) == codes.Canceled {
-			err = ctx.Err()
+		if ctx.Err() != nil && (err == nil || status.Code(err) == codes.Canceled) {
+			// Our own cancel (from ctx) shows as Canceled; report the cause
+			// with its gRPC code (e.g. DeadlineExceeded) and keep errors.Is
+			// working for ctx's error.
+			err = fmt.Errorf("%w: %w", status.FromContextError(ctx.Err()).Err(), ctx.Err())
 		}
 		return nil, fmt.Errorf("upstream: open interaction %s at %s: %s: %w", st.InteractionID, c.cfg.Addr, hint(err), err)
 	}

@@ -520,3 +520,88 @@ func TestCloseEndsStreams(t *testing.T) {
 		t.Errorf("Open after Close = %v, want ErrClosed", err)
 	}
 }
+
+// TestOpenSilentService connects to a port that accepts TCP connections but
+// never speaks gRPC: Open must give up at its context's deadline.
+func TestOpenSilentService(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lis.Close()
+	var conns []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := lis.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c) // hold it open, say nothing
+			mu.Unlock()
+		}
+	}()
+	defer func() {
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+	}()
+	c, err := Dial(Config{Addr: lis.Addr().String(), DeviceID: "d", Plaintext: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	const deadline = 300 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+	t0 := time.Now()
+	_, err = c.Open(ctx, Start{InteractionID: "x", Trigger: TriggerButton}, nil)
+	took := time.Since(t0)
+	t.Log(err)
+	if !errors.Is(err, context.DeadlineExceeded) || status.Code(err) != codes.DeadlineExceeded || !strings.Contains(err.Error(), "did not answer in time") {
+		t.Errorf("Open = %v, want a DeadlineExceeded error", err)
+	}
+	// One second of slack for a loaded machine; without the deadline Open
+	// would wait for the 5 s connect timeout.
+	if took < deadline || took > deadline+time.Second {
+		t.Errorf("Open took %v, want about %v", took, deadline)
+	}
+}
+
+// BenchmarkSend measures the device's cost per 20 ms chunk (copy, encode,
+// enqueue, gRPC send) against a loopback service that discards the audio.
+func BenchmarkSend(b *testing.B) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	gs := grpc.NewServer()
+	pb.RegisterVoiceServiceServer(gs, &scriptServer{})
+	go gs.Serve(lis)
+	defer gs.Stop()
+	c, err := Dial(Config{Addr: lis.Addr().String(), DeviceID: "d", Plaintext: true, QueueChunks: 1000})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	ctx := context.Background()
+	s, err := c.Open(ctx, Start{InteractionID: "bench", Trigger: TriggerButton}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pcm := make([]int16, 320) // 20 ms at 16 kHz
+	b.ReportAllocs()
+	b.SetBytes(2 * int64(len(pcm)))
+	for b.Loop() {
+		for s.Send(pcm) == ErrQueueFull {
+			time.Sleep(time.Millisecond) // let the sender catch up
+		}
+	}
+	s.End(EndEndpoint, "")
+	if _, err := s.Wait(ctx); err != nil {
+		b.Fatal(err)
+	}
+}

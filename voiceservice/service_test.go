@@ -507,3 +507,28 @@ func le32(v uint32) string {
 	binary.LittleEndian.PutUint32(b[:], v)
 	return string(b[:])
 }
+
+// BenchmarkChunk measures the service's work per 20 ms chunk: decoding,
+// VAD over two hops and the endpoint decision.
+func BenchmarkChunk(b *testing.B) {
+	svc, err := New(Config{Logger: quietLog})
+	if err != nil {
+		b.Fatal(err)
+	}
+	st := &pb.DeviceMessage_Start{DeviceId: "d", InteractionId: "b", Trigger: pb.Trigger_TRIGGER_BUTTON, SampleRate: SampleRate, Format: pb.AudioFormat_AUDIO_FORMAT_S16LE}
+	rng := rand.New(rand.NewPCG(1, 2))
+	pcm := make([]byte, 640) // 20 ms
+	for i := range pcm {
+		pcm[i] = byte(rng.IntN(256))
+	}
+	in := svc.newInteraction(st)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(pcm)))
+	for b.Loop() {
+		if len(in.rec.Samples) > 15*SampleRate { // stay within one interaction's size
+			in.rec.Samples = in.rec.Samples[:0]
+		}
+		in.audio(pcm)
+		in.stopped, in.pending = false, in.pending[:0]
+	}
+}
