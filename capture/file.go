@@ -40,7 +40,7 @@ type FileOptions struct {
 // position the clock has reached, and the span spent stopped is skipped.
 type File struct {
 	path   string
-	f      *os.File
+	f      io.ReadSeeker // *os.File, or the caller's reader (OpenReader)
 	r      *wav.Reader
 	format wav.Format
 	rs     *resample.Resampler // nil at 16 kHz
@@ -90,7 +90,18 @@ func OpenFile(path string, opts FileOptions) (*File, error) {
 	return fl, nil
 }
 
-func openFile(path string, f *os.File, opts FileOptions) (*File, error) {
+// OpenReader is OpenFile for a WAV file held by r, e.g. a bytes.Reader of
+// wav.EncodeInt16 output in a test. name is used in errors. Close closes r
+// if it is an io.Closer.
+func OpenReader(name string, r io.ReadSeeker, opts FileOptions) (*File, error) {
+	fl, err := openFile(name, r, opts)
+	if err != nil {
+		return nil, fmt.Errorf("capture: %s: %w", name, err)
+	}
+	return fl, nil
+}
+
+func openFile(path string, f io.ReadSeeker, opts FileOptions) (*File, error) {
 	r, err := wav.NewReader(f)
 	if err != nil {
 		return nil, err
@@ -105,11 +116,9 @@ func openFile(path string, f *os.File, opts FileOptions) (*File, error) {
 		// Catch a truncated file now rather than in the middle of a replay:
 		// the wav reader has consumed the header, so the offset is where
 		// the samples start.
-		off, err1 := f.Seek(0, io.SeekCurrent)
-		st, err2 := f.Stat()
-		if err1 == nil && err2 == nil && st.Mode().IsRegular() {
+		if off, size, ok := extent(f); ok {
 			want := frames * int64(fm.Channels*fm.BitsPerSample/8)
-			if have := st.Size() - off; have < want {
+			if have := size - off; have < want {
 				return nil, fmt.Errorf("wav: data chunk truncated: header says %d bytes, file has %d: %w",
 					want, have, io.ErrUnexpectedEOF)
 			}
@@ -376,5 +385,31 @@ func (fl *File) Close() error {
 	fl.readMu.Lock() // wait for a Read in progress before closing its file
 	defer fl.readMu.Unlock()
 	clear(fl.pend)
-	return fl.f.Close()
+	if c, ok := fl.f.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
+
+// extent returns the current offset and the size of a regular file or an
+// in-memory reader; ok is false for pipes and devices.
+func extent(f io.ReadSeeker) (off, size int64, ok bool) {
+	if osf, isFile := f.(*os.File); isFile {
+		st, err := osf.Stat()
+		if err != nil || !st.Mode().IsRegular() {
+			return 0, 0, false
+		}
+	}
+	off, err := f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return 0, 0, false
+	}
+	size, err = f.Seek(0, io.SeekEnd)
+	if err != nil {
+		return 0, 0, false
+	}
+	if _, err := f.Seek(off, io.SeekStart); err != nil {
+		return 0, 0, false
+	}
+	return off, size, true
 }

@@ -312,3 +312,22 @@ func TestFileStreamedWAV(t *testing.T) {
 		t.Errorf("got %v, %v, Len %d", got, err, f.Len())
 	}
 }
+
+func TestOpenReader(t *testing.T) {
+	t.Parallel()
+	b := wav.EncodeInt16(16000, []int16{5, 6, 7, 8})
+	f, err := OpenReader("mem.wav", bytes.NewReader(b), FileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Start()
+	got, err := readAll(t, f, 3)
+	if err != io.EOF || len(got) != 4 || got[3] != 8 || f.Len() != 4 {
+		t.Errorf("got %v, %v, Len %d", got, err, f.Len())
+	}
+	f.Close()
+	if _, err := OpenReader("cut.wav", bytes.NewReader(b[:len(b)-3]), FileOptions{}); err == nil ||
+		!strings.Contains(err.Error(), "capture: cut.wav: wav: data chunk truncated: header says 8 bytes, file has 5") {
+		t.Errorf("truncated in-memory file: %v", err)
+	}
+}
