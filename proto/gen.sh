@@ -1,7 +1,9 @@
 #!/bin/sh
 # gen.sh regenerates the Go code for every .proto file under proto/ with
 # pinned plugin versions, so that the committed output is reproducible.
-# Needs protoc (Debian: apt-get install protobuf-compiler) and Go.
+# Needs protoc (Debian: apt-get install protobuf-compiler) and Go. The
+# generated headers name the protoc version (3.21.12, Debian bookworm); a
+# different protoc changes only that line.
 set -eu
 
 # Plugin versions match the protobuf and grpc modules pinned in go.mod.
@@ -10,7 +12,8 @@ PROTOC_GEN_GO_GRPC=v1.6.2
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-gobin=$(go env GOPATH)/bin
+gobin=$(go env GOBIN)
+[ -n "$gobin" ] || gobin=$(go env GOPATH)/bin
 
 command -v protoc >/dev/null 2>&1 || { echo "proto/gen.sh: protoc not found (apt-get install protobuf-compiler)" >&2; exit 1; }
 

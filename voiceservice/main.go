@@ -107,6 +107,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 func listMain(dir string, stdout io.Writer) error {
+	if _, err := os.Stat(dir); err != nil {
+		return fmt.Errorf("wakegate-server: list: %w", err)
+	}
 	recs, err := ListDir(dir)
 	if err != nil {
 		return err

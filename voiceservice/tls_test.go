@@ -299,6 +299,8 @@ func TestMainCommand(t *testing.T) {
 		{[]string{"--plaintext", "--tls-cert", "c", "--data", data}, "conflicts"},
 		{[]string{"frobnicate"}, "unknown command"},
 		{[]string{"list", "extra"}, "no arguments"},
+		{[]string{"list", "--data", filepath.Join(dir, "missing")}, "no such file"},
+		{[]string{"delete", "--data", data, "../etc"}, "invalid interaction id"},
 	} {
 		err := Main(context.Background(), tt.args, &out, &out)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
