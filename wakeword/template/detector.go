@@ -39,6 +39,8 @@ type Detector struct {
 	candAge   int
 	quietTill int64 // no detection before this frame index
 	lastEnd   int64 // end sample of the last detection; later ones must start after it
+
+	maxSeen float64 // best score since Reset, for evaluation
 }
 
 var _ wakeword.Detector = (*Detector)(nil)
@@ -84,6 +86,7 @@ func (d *Detector) Reset() {
 	d.candAge = 0
 	d.quietTill = 0
 	d.lastEnd = -1
+	d.maxSeen = 0
 }
 
 // Score maps a length-normalised DTW cost onto 0..1: 1 for a perfect
@@ -102,10 +105,14 @@ func (d *Detector) Push(hop []int16) (wakeword.Detection, bool) {
 	if !d.fe.push(hop) {
 		return wakeword.Detection{}, false
 	}
-	n := d.fe.nOut - 1
+	return d.pushFrame(&d.fe.out, d.fe.nOut-1)
+}
+
+// pushFrame matches normalised frame x, the n-th since Reset.
+func (d *Detector) pushFrame(x *[numDims]float64, n int64) (wakeword.Detection, bool) {
 	best, bestStart := math.Inf(1), int64(-1)
 	for i, m := range d.ms {
-		c, start := m.push(&d.fe.out, n)
+		c, start := m.push(x, n)
 		if start < 0 {
 			continue
 		}
@@ -131,6 +138,7 @@ func (d *Detector) decide(cost float64, start, n int64) (wakeword.Detection, boo
 	}
 	if start >= 0 {
 		score := d.t.Score(cost)
+		d.maxSeen = max(d.maxSeen, score)
 		det := wakeword.Detection{Word: d.t.word, Score: score, StartSample: frameStart(start), EndSample: frameEnd(n)}
 		if score >= d.minScore && det.StartSample > d.lastEnd && (!d.candOK || score > d.cand.Score) {
 			d.cand, d.candOK, d.candAge = det, true, 0

@@ -44,18 +44,29 @@ func (m *matcher) reset() {
 	}
 }
 
-// dist is the Euclidean distance between two feature frames.
+// dist is the cosine distance 1 − cos∠(a, b) between two feature frames,
+// in 0..2. Cosine rather than Euclidean distance: the high-passed cepstra
+// shrink towards zero in steady sounds and grow at transitions, and what
+// identifies a word is the direction of change, not how loudly or sharply
+// it was said. (On the wake-word benchmark, Euclidean distance separated
+// the owner's word from other speech far worse.) cosFloor keeps the
+// distance of an all-zero frame finite.
 func dist(a, b *[numDims]float64) float64 {
-	var s float64
+	var ab, aa, bb float64
 	for i := range a {
-		d := a[i] - b[i]
-		s += d * d
+		ab += a[i] * b[i]
+		aa += a[i] * a[i]
+		bb += b[i] * b[i]
 	}
-	return math.Sqrt(s)
+	return 1 - ab/math.Sqrt((aa+cosFloor)*(bb+cosFloor))
 }
 
-// better reports whether extending from a with a step (dc, dw) yields a
-// lower normalised cost than the current best (cost, weight).
+// cosFloor is negligible against any real frame's squared norm (≥ 1e-6
+// even in digital silence after the dsp log floor).
+const cosFloor = 1e-12
+
+// extend returns the cost and weight of path p after a step of cost dc
+// and weight dw.
 func extend(p cell, dc, dw float64) (float64, float64) {
 	return p.cost + dc, p.weight + dw
 }

@@ -32,13 +32,16 @@ func frameEnd(k int64) int64   { return frameStart(k) + frameSamples - 1 }
 // live detector both use it, from the same initial state, so a template
 // and the live audio see exactly the same normalisation.
 //
-// Normalisation is a running cepstral mean: mean ← mean + (x − mean)/τ
-// over every frame, seeded with the first frame after a reset. A running
-// mean (rather than per-utterance CMVN) is what the live path can compute
-// without knowing where a word starts; enrollment runs the same code over
-// the whole recorded example, leading silence included, and only then cuts
-// the word out, so the word's frames carry the same kind of history as
-// they will live. τ = 0 disables normalisation.
+// Normalisation subtracts a running cepstral mean, mean ← mean + (x −
+// mean)/τ, seeded with the first frame after a reset. A running mean is
+// what the live path can compute without knowing where a word starts; and
+// with a short time constant (defaultCMNFrames, 60 ms) it is a high-pass
+// on each cepstral trajectory that removes the channel and the speaker's
+// average timbre, keeps the transitions that make up a word, and forgets
+// what came before the word within a syllable, so a word after silence and
+// the same word after "please" look alike. Enrollment runs the same code
+// over the whole example, leading silence included, and only then cuts the
+// word out. τ = 0 disables normalisation.
 type frontend struct {
 	feat  *dsp.Features
 	tau   float64
