@@ -182,29 +182,37 @@ func (c *Capture) Read(buf []int16) (int, error) {
 	}
 	c.readMu.Lock()
 	defer c.readMu.Unlock()
+	// Everything this call delivers must come from after the last Stop
+	// before it: a Stop at any point (even followed by a Start) fails it.
+	gen := c.gen.Load()
 	got := 0
-	for got < len(buf) {
-		gen := c.gen.Load()
+	for {
 		c.pmu.Lock()
+		if c.gen.Load() != gen {
+			c.pmu.Unlock()
+			clear(buf[:got])
+			return 0, capture.ErrStopped
+		}
 		k := copy16(buf[got:], c.pending[c.pi:])
 		clear(c.pending[c.pi : c.pi+k])
 		c.pi += k
 		got += k
-		// Native samples for the rest: 3 per output sample, at least one
-		// period so that the ring is drained in useful pieces.
-		need := max(3*(len(buf)-got), c.cfg.SampleRate*c.cfg.PeriodMs/1000)
+		if got == len(buf) {
+			c.pmu.Unlock()
+			return got, nil
+		}
+		// Native samples for the rest: 3 per output sample.
+		need := 3 * (len(buf) - got)
 		if cap(c.native) < need {
 			c.native = make([]int16, need)
 			c.fnative = make([]float32, need)
 		}
 		native := c.native[:need]
 		c.pmu.Unlock()
-		if got == len(buf) {
-			break
-		}
-		n, err := c.ring.Read(native[:3*(len(buf)-got)])
+		n, err := c.ring.Read(native)
 		c.pmu.Lock()
 		if err != nil || c.gen.Load() != gen {
+			clear(native)
 			c.pmu.Unlock()
 			clear(buf[:got])
 			if err == nil {
@@ -218,10 +226,10 @@ func (c *Capture) Read(buf []int16) (int, error) {
 		}
 		clear(native[:n])
 		c.pending = c.rs.Process(c.pending[:0], f)
+		clear(f)
 		c.pi = 0
 		c.pmu.Unlock()
 	}
-	return got, nil
 }
 
 func copy16(dst []int16, src []float32) int {
