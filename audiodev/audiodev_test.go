@@ -249,3 +249,27 @@ func TestHardware(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	p.Stop()
 }
+
+// TestStopStartDuringRead checks that a Read spanning a Stop and a quick
+// Start fails instead of handing back audio from before the Stop.
+func TestStopStartDuringRead(t *testing.T) {
+	t.Parallel()
+	for _, rate := range []int{16000, 48000} {
+		cfg := null
+		cfg.SampleRate = rate
+		c, err := OpenCapture(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Start()
+		res := make(chan error, 1)
+		go func() { _, err := c.Read(make([]int16, 8000)); res <- err }() // 0.5 s
+		time.Sleep(100 * time.Millisecond)
+		c.Stop()
+		c.Start()
+		if err := <-res; err != capture.ErrStopped {
+			t.Errorf("%d Hz: Read across Stop+Start: %v, want ErrStopped", rate, err)
+		}
+		c.Close()
+	}
+}
