@@ -155,6 +155,9 @@ type Deps struct {
 	Upstream  Upstream
 	Sidecars  []Sidecar
 	Log       *slog.Logger
+	// Audit, if set, is told of every stream once it has closed (metadata
+	// only; called from any goroutine).
+	Audit func(StreamRecord)
 }
 
 type gateState int
@@ -248,7 +251,7 @@ func New(cfg Config, d Deps, muted bool) (*Agent, error) {
 		done:     make(chan struct{}),
 		ring:     NewRing(int(samples(cfg.Preroll + cfg.MaxWakeWord))),
 		hop:      make([]int16, HopSamples),
-		chunk:    make([]int16, 0, cfg.ChunkSamples),
+		chunk:    make([]int16, 0, cfg.ChunkSamples+HopSamples), // a hop of headroom: appends never reallocate
 		runNonce: time.Now().Unix(),
 	}
 	if a.log == nil {
@@ -602,7 +605,7 @@ func (a *Agent) open(trigger string, start int64, det wakeword.Detection, wake b
 	a.state = streaming
 	a.waitingID = ""
 	for p := start; p < a.pos && a.cur != nil; {
-		to := min(p+int64(cap(a.chunk)-len(a.chunk)), a.pos)
+		to := min(p+int64(a.cfg.ChunkSamples-len(a.chunk)), a.pos)
 		a.chunk = a.ring.AppendTo(a.chunk, p, to)
 		p = to
 		a.flushIfFull()
@@ -639,7 +642,7 @@ func (a *Agent) sendHop(hop []int16) {
 }
 
 func (a *Agent) flushIfFull() {
-	if len(a.chunk) >= cap(a.chunk) {
+	if len(a.chunk) >= a.cfg.ChunkSamples {
 		a.flush()
 	}
 }
@@ -668,15 +671,16 @@ func (a *Agent) flush() {
 	a.drainControls()
 }
 
-// endStream ends the current stream. Audio still pending is sent for the
-// normal ends and dropped for MUTED, CANCELLED and ERROR.
+// endStream ends the current stream. Audio still pending (captured before
+// the end, inside the stream) is sent, except for MUTED (P4: nothing more
+// after a mute) and ERROR (P6: a fault drops audio).
 func (a *Agent) endStream(reason, detail string) {
 	c := a.cur
 	if c == nil {
 		return
 	}
 	switch reason {
-	case upstream.EndMuted, upstream.EndCancelled, upstream.EndError:
+	case upstream.EndMuted, upstream.EndError:
 		a.chunk = a.chunk[:0]
 	default:
 		if c.sendErr == nil {
@@ -736,7 +740,10 @@ func (a *Agent) collect(c *active) control {
 	} else if err != nil {
 		rec.Error = err.Error()
 	}
-	a.Ledger.addStream(rec)
+	rec = a.Ledger.addStream(rec)
+	if a.d.Audit != nil {
+		a.d.Audit(rec)
+	}
 	a.log.Info("stream closed", "id", rec.ID, "reason", rec.EndReason, "bytes", rec.Bytes,
 		"end_sample", rec.EndSample, "expect_speech", res.ExpectSpeech, "err", rec.Error)
 	return control{kind: streamFinished, id: c.rec.ID, result: res, err: err}

@@ -64,11 +64,14 @@ func (l *Ledger) Snapshot() Snapshot {
 	}
 }
 
-func (l *Ledger) addStream(r StreamRecord) {
+// addStream records r (end reason in the protocol's upper case) and
+// returns the record as stored.
+func (l *Ledger) addStream(r StreamRecord) StreamRecord {
 	l.mu.Lock()
 	r.EndReason = strings.ToUpper(r.EndReason)
 	l.streams = append(l.streams, r)
 	l.mu.Unlock()
+	return r
 }
 
 func (l *Ledger) addIndicator(sample int64, state string) {
@@ -88,3 +91,4 @@ func (l *Ledger) addMutedFrames(n int64) {
 	l.framesReadWhileMuted += n
 	l.mu.Unlock()
 }
+
