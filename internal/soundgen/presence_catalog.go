@@ -1,0 +1,95 @@
+package soundgen
+
+import "math"
+
+// PresenceRate is the capture rate of presence cases.
+const PresenceRate = 48000
+
+// presenceDur is the length of a presence case, s: motion from 1.5 s to
+// at most 6.5 s leaves room for a hold time of up to 4 s.
+const presenceDur = 11.0
+
+// PresenceCases returns 48 kHz pilot scenes for seed at pilot frequency
+// pilotHz, annotated for a detector with hold seconds of hold time: an
+// empty room (static echoes, noise, a small clock offset), a person walking
+// toward and away, small hand motions, loud music and speech, pilot
+// dropouts, and walking under music.
+func PresenceCases(seed uint64, pilotHz, hold float64) []Case {
+	rng := NewRand(seed)
+	u := func(lo, hi float64) float64 { return lo + (hi-lo)*rng.Float64() }
+	room := func() PresenceScene {
+		var echoes []Echo
+		for range 4 { // furniture, walls, ceiling, floor
+			echoes = append(echoes, Echo{Amp: u(0.05, 0.5), Delay: u(0.001, 0.02)})
+		}
+		return PresenceScene{
+			Rate: PresenceRate, Seconds: presenceDur, PilotHz: pilotHz,
+			PilotAmp: u(0.02, 0.08), // -34 to -22 dBFS at the microphone
+			OffsetHz: u(-1, 1),      // ±50 ppm clock mismatch at 20 kHz
+			FadeIn:   0.1,           // the pilot's own fade-in at start-up
+			Echoes:   echoes,
+			NoiseRMS: u(0.0002, 0.0006), // -74 to -64 dBFS microphone noise
+			PinkRMS:  0.003,             // quiet room
+		}
+	}
+	n := Seconds(PresenceRate, presenceDur)
+	walk := func() Mover {
+		// Ultrasonic sensing reaches about 1.5–2 m (smart displays quote 5 ft),
+		// so people start moving within that range.
+		return Mover{Kind: Walk, Start: u(1.2, 2), Dur: u(3.5, 4.5), Distance: u(1.2, 2.2), Speed: u(0.8, 1.4), Amp: u(0.05, 0.15)}
+	}
+	moving := func(name, note string, s PresenceScene) Case {
+		m := s.Movers[0]
+		return Case{Name: name, Rate: PresenceRate, Note: note, Audio: s.Render(rng), Events: []Expected{
+			{Kind: "present", Time: m.Start},
+			{Kind: "absent", Time: m.Start + m.Dur + hold},
+		}}
+	}
+	still := func(name, note string, s PresenceScene) Case {
+		return Case{Name: name, Rate: PresenceRate, Note: note, Audio: s.Render(rng)}
+	}
+	var out []Case
+	out = append(out, still("empty_room", "pilot, static echoes, noise", room()))
+
+	s := room()
+	s.Movers = []Mover{walk()}
+	out = append(out, moving("walk", "person walks toward, turns, walks away", s))
+
+	s = room()
+	s.Movers = []Mover{{Kind: Fidget, Start: u(1.2, 2), Dur: u(2.5, 3.5), Distance: u(1, 1.8), Speed: u(0.3, 0.45), Amp: u(0.04, 0.08)}}
+	out = append(out, moving("small_motion", "hand or upper-body motion at 1–2 m", s))
+
+	s = room()
+	s.Audible = Chords(n, PresenceRate, rng, 0.2)
+	Add(s.Audible, Babble(n, PresenceRate, rng, 1, 0.1), 0)
+	s.Audible = limit(s.Audible)
+	out = append(out, still("loud_music_speech", "music at -14 dBFS and speech in the audible band", s))
+
+	s = room()
+	s.Audible = limit(Babble(n, PresenceRate, rng, 3, 0.25))
+	out = append(out, still("loud_babble", "three talkers at -12 dBFS", s))
+
+	s = room()
+	s.Dropouts = []Segment{{u(2, 3), 0.05}, {u(4, 5), 0.4}, {u(7, 8), 1.2}}
+	out = append(out, still("pilot_dropouts", "pilot cut off abruptly three times", s))
+
+	s = room()
+	s.Movers = []Mover{walk()}
+	s.Audible = limit(Chords(n, PresenceRate, rng, 0.2))
+	out = append(out, moving("walk_music", "person walks while music plays", s))
+	return out
+}
+
+// limit scales x so that its peak is at most 0.8 (-2 dBFS): loud, with
+// headroom for the pilot and noise, as a mastered recording is; the
+// detectors blank clipped capture, which is tested apart.
+func limit(x []float64) []float64 {
+	var pk float64
+	for _, v := range x {
+		pk = max(pk, math.Abs(v))
+	}
+	if pk > 0.8 {
+		Scale(x, 0.8/pk)
+	}
+	return x
+}

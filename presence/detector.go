@@ -1,0 +1,356 @@
+package presence
+
+import (
+	"fmt"
+	"math"
+	"math/cmplx"
+)
+
+// Baseband and analysis constants.
+const (
+	bbTarget  = 2000.0       // Hz complex baseband: ±1 kHz holds both bands
+	bbNyquist = bbTarget / 2 // Hz
+	nFFT      = 512          // 0.256 s at 2 kHz: 3.9 Hz bins, latency well under 0.5 s
+	frameHop  = 100          // baseband samples between spectra (50 ms)
+	tapsPerD  = 6            // FIR length in decimation factors: 144 taps at 48 kHz
+	kaiserB   = 9.0          // Kaiser β: about -90 dB stopband
+	cutoffHz  = 850.0        // low-pass edge, above the reference band
+	carrierHz = 16.0         // ±4 Blackman-Harris bins: carrier main lobe
+	gateDB    = 2.0          // carrier change per 10 ms that blanks analysis
+	pilotSNR  = 1e4          // carrier over reference-band bin power (40 dB) for a usable pilot
+	fallRate  = 0.2          // fraction of the gap a floor closes per frame when the level is below it
+	riseIdle  = 0.02         // dB per frame (0.4 dB/s) a floor rises while absent
+	riseBusy  = 0.002        // dB per frame (0.04 dB/s) the Doppler floor rises while present
+	guardDB   = 3.0          // reference-band rise tolerated before it discounts the Doppler level
+	onFrames  = 2            // consecutive frames above OnDB before presence (100 ms)
+	outRate   = 16000        // Hz: Event.Sample counts on the wake-word timeline
+	blockRate = 100          // blocks per second at the documented 10 ms block size
+	clipLevel = 32767        // |sample| at or above which the capture clipped
+)
+
+// Event reports a change of presence.
+type Event struct {
+	Present bool
+	// Sample is the 16 kHz sample index (capture index·16000/SampleRate,
+	// counted from New or Reset) of the change: for presence, when the
+	// Doppler level first crossed OnDB; for absence, when motion was last
+	// seen plus Hold.
+	Sample int64
+}
+
+// Detector turns 48 kHz capture with the pilot playing into presence
+// events. It is not safe for concurrent use.
+type Detector struct {
+	cfg   Config
+	fs    float64
+	dec   int     // decimation factor
+	bbFs  float64 // baseband rate
+	rot   complex128
+	taps  []float64
+	hist  []complex128 // mixed samples, doubled ring for contiguous FIR reads
+	hpos  int
+	phase int // input samples since the last baseband output
+	nco   complex128
+
+	ring   [nFFT]complex128 // baseband ring
+	rpos   int
+	sinceF int // baseband samples since the last spectrum
+	win    [nFFT]float64
+	buf    [nFFT]complex128
+	fft    *cfft
+
+	bandBins, refBins, carBins []int
+
+	// carrier gate
+	blkSum    complex128
+	blkN      int
+	carSmooth float64
+	gateLeft  int // baseband samples still blanked
+
+	// decision state
+	in        int64 // input samples since Reset
+	init      bool
+	floorD    float64
+	floorR    float64
+	level     float64 // last Doppler level over floor, dB
+	above     int
+	firstAbv  int64
+	present   bool
+	lastAct   int64 // input sample of the last frame at or above OffDB
+	holdS     int64 // Hold in input samples
+	winS      int64 // analysis window in input samples
+	pending   Event
+	pendingOK bool
+}
+
+// New returns a Detector for cfg (zero fields take defaults).
+func New(cfg Config) (*Detector, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	fs := float64(cfg.SampleRate)
+	dec := int(math.Round(fs / bbTarget))
+	d := &Detector{
+		cfg:  cfg,
+		fs:   fs,
+		dec:  dec,
+		bbFs: fs / float64(dec),
+		rot:  cmplx.Rect(1, -2*math.Pi*cfg.PilotHz/fs),
+		fft:  newCFFT(nFFT),
+	}
+	n := tapsPerD * dec
+	d.taps = lowpass(n, cutoffHz/fs, kaiserB)
+	d.hist = make([]complex128, 2*n)
+	for i := range d.win {
+		d.win[i] = blackmanHarris(i, nFFT)
+	}
+	for k := range nFFT {
+		f := math.Abs(binFreq(k, d.bbFs))
+		switch {
+		case f >= cfg.BandLowHz && f <= cfg.BandHighHz:
+			d.bandBins = append(d.bandBins, k)
+		case f >= cfg.RefLowHz && f <= cfg.RefHighHz:
+			d.refBins = append(d.refBins, k)
+		case f <= carrierHz:
+			d.carBins = append(d.carBins, k)
+		}
+	}
+	d.holdS = int64(cfg.Hold.Seconds() * fs)
+	d.winS = int64(float64(nFFT*dec) / 1)
+	d.Reset()
+	return d, nil
+}
+
+// binFreq returns the signed frequency of FFT bin k at baseband rate fs.
+func binFreq(k int, fs float64) float64 {
+	if k >= nFFT/2 {
+		k -= nFFT
+	}
+	return float64(k) * fs / nFFT
+}
+
+// lowpass returns an n-tap Kaiser-windowed sinc low-pass filter with cutoff
+// fc (cycles per sample) and unit DC gain.
+func lowpass(n int, fc, beta float64) []float64 {
+	h := make([]float64, n)
+	var sum float64
+	m := float64(n-1) / 2
+	for i := range h {
+		x := float64(i) - m
+		s := 2 * fc
+		if x != 0 {
+			s = math.Sin(2*math.Pi*fc*x) / (math.Pi * x)
+		}
+		r := x / m
+		h[i] = s * bessI0(beta*math.Sqrt(max(0, 1-r*r))) / bessI0(beta)
+		sum += h[i]
+	}
+	for i := range h {
+		h[i] /= sum
+	}
+	return h
+}
+
+// bessI0 is the modified Bessel function of the first kind, order 0, by
+// its power series (converges fast for the β of a Kaiser window).
+func bessI0(x float64) float64 {
+	sum, term := 1.0, 1.0
+	for k := 1; k < 50; k++ {
+		term *= (x / (2 * float64(k))) * (x / (2 * float64(k)))
+		sum += term
+		if term < 1e-12*sum {
+			break
+		}
+	}
+	return sum
+}
+
+// blackmanHarris is the 4-term Blackman-Harris window (sidelobes -92 dB),
+// so that the carrier, 40–60 dB above the echoes of a person, leaks
+// nothing into the Doppler band.
+func blackmanHarris(i, n int) float64 {
+	x := 2 * math.Pi * float64(i) / float64(n)
+	return 0.35875 - 0.48829*math.Cos(x) + 0.14128*math.Cos(2*x) - 0.01168*math.Cos(3*x)
+}
+
+// Reset forgets all audio and state; sample indices restart at 0.
+func (d *Detector) Reset() {
+	clear(d.hist)
+	d.hpos, d.phase, d.nco = 0, 0, 1
+	d.ring = [nFFT]complex128{}
+	d.rpos, d.sinceF = 0, 0
+	d.blkSum, d.blkN, d.carSmooth = 0, 0, 0
+	d.gateLeft = nFFT + len(d.taps)/d.dec // the window must first fill with valid pilot
+	d.in = 0
+	d.init, d.present, d.above = false, false, 0
+	d.level = 0
+	d.pendingOK = false
+}
+
+// Present reports the current state.
+func (d *Detector) Present() bool { return d.present }
+
+// Level returns the last Doppler level above its floor in dB (after the
+// broadband correction): the quantity compared with OnDB and OffDB.
+func (d *Detector) Level() float64 { return d.level }
+
+// Push analyses the next capture block (48 kHz mono; 10 ms = 480 samples
+// is the intended size, but any length works) and reports a presence
+// change decided in it. If a block holds two changes, the later one wins.
+// It does not allocate.
+func (d *Detector) Push(block []int16) (Event, bool) {
+	d.pendingOK = false
+	n := len(d.taps)
+	blkLen := max(int(d.fs)/blockRate/d.dec, 1) // baseband samples per 10 ms
+	for _, v := range block {
+		if v >= clipLevel || v <= -clipLevel {
+			// Clipping splatters energy over the whole spectrum,
+			// Doppler band included: blank as for a dropout.
+			d.gateLeft = nFFT + len(d.taps)/d.dec
+		}
+		x := complex(float64(v)/32768, 0) * d.nco
+		d.nco *= d.rot
+		d.hist[d.hpos] = x
+		d.hist[d.hpos+n] = x
+		d.hpos++
+		if d.hpos == n {
+			d.hpos = 0
+			// Renormalise the oscillator once per ring turn; rounding
+			// would otherwise drift its amplitude.
+			d.nco /= complex(cmplx.Abs(d.nco), 0)
+		}
+		d.in++
+		d.phase++
+		if d.phase < d.dec {
+			continue
+		}
+		d.phase = 0
+		// FIR output at the newest sample: taps are symmetric, so
+		// convolution equals correlation over the last n samples.
+		var re, im float64
+		h := d.hist[d.hpos : d.hpos+n]
+		for k, t := range d.taps {
+			re += t * real(h[k])
+			im += t * imag(h[k])
+		}
+		y := complex(re, im)
+		d.ring[d.rpos] = y
+		d.rpos = (d.rpos + 1) % nFFT
+		d.blkSum += y
+		d.blkN++
+		if d.blkN == blkLen {
+			d.carrierCheck()
+		}
+		if d.gateLeft > 0 {
+			d.gateLeft--
+		}
+		d.sinceF++
+		if d.sinceF == frameHop {
+			d.sinceF = 0
+			d.analyse()
+		}
+	}
+	return d.pending, d.pendingOK
+}
+
+// carrierCheck compares the carrier over the last 10 ms with its recent
+// level and blanks the analysis for a window after a jump (pilot dropout,
+// fade, playback glitch): such steps spread energy over all frequencies.
+func (d *Detector) carrierCheck() {
+	m := d.blkSum / complex(float64(d.blkN), 0)
+	c := real(m)*real(m) + imag(m)*imag(m)
+	d.blkSum, d.blkN = 0, 0
+	if d.carSmooth > 0 && c > 0 {
+		if r := 10 * math.Log10(c/d.carSmooth); math.Abs(r) > gateDB {
+			d.gateLeft = nFFT + len(d.taps)/d.dec
+		}
+	} else {
+		d.gateLeft = max(d.gateLeft, nFFT)
+	}
+	d.carSmooth += 0.2 * (c - d.carSmooth) // τ = 50 ms at 10 ms blocks
+	if d.carSmooth == 0 {
+		d.carSmooth = c
+	}
+}
+
+// analyse takes the spectrum of the last 0.256 s of baseband and updates
+// the presence state.
+func (d *Detector) analyse() {
+	for i := range d.buf {
+		d.buf[i] = d.ring[(d.rpos+i)%nFFT] * complex(d.win[i], 0)
+	}
+	d.fft.transform(d.buf[:])
+	pw := func(bins []int) float64 {
+		var s float64
+		for _, k := range bins {
+			c := d.buf[k]
+			s += real(c)*real(c) + imag(c)*imag(c)
+		}
+		return s / float64(len(bins))
+	}
+	dop, ref, car := pw(d.bandBins), pw(d.refBins), pw(d.carBins)
+	now := d.in
+	if d.gateLeft > 0 || car < pilotSNR*ref || car == 0 {
+		d.decide(now, false, 0)
+		return
+	}
+	x := 10 * math.Log10(dop/car+1e-30)
+	y := 10 * math.Log10(ref/car+1e-30)
+	if !d.init {
+		d.init, d.floorD, d.floorR = true, x, y
+	}
+	lvl := (x - d.floorD) - max(0, y-d.floorR-guardDB)
+	d.level = lvl
+	rise := riseIdle
+	if d.present {
+		rise = riseBusy
+	}
+	d.floorD = track(d.floorD, x, rise)
+	d.floorR = track(d.floorR, y, riseIdle)
+	d.decide(now, true, lvl)
+}
+
+// track moves a floor toward x: quickly down, slowly up.
+func track(floor, x, rise float64) float64 {
+	if x < floor {
+		return floor + fallRate*(x-floor)
+	}
+	return min(x, floor+rise)
+}
+
+// decide applies hysteresis and the hold time; valid is false for blanked
+// frames, which never start presence but let the hold time run.
+func (d *Detector) decide(now int64, valid bool, lvl float64) {
+	if valid && lvl >= d.cfg.OnDB {
+		if d.above == 0 {
+			d.firstAbv = now
+		}
+		d.above++
+	} else {
+		d.above = 0
+	}
+	if valid && lvl >= d.cfg.OffDB {
+		d.lastAct = now
+	}
+	switch {
+	case !d.present && d.above >= onFrames:
+		d.present, d.lastAct = true, now
+		d.emit(true, d.firstAbv)
+	case d.present && now-d.lastAct >= d.holdS:
+		d.present = false
+		// The window trails motion by about its length.
+		d.emit(false, max(0, d.lastAct-d.winS)+d.holdS)
+	}
+}
+
+func (d *Detector) emit(present bool, at int64) {
+	d.pending = Event{Present: present, Sample: at * outRate / int64(d.fs)}
+	d.pendingOK = true
+}
+
+// String describes the detector's configuration for logs.
+func (d *Detector) String() string {
+	return fmt.Sprintf("presence(pilot %.0f Hz, band %.0f–%.0f Hz, baseband %.0f Hz)",
+		d.cfg.PilotHz, d.cfg.BandLowHz, d.cfg.BandHighHz, d.bbFs)
+}
