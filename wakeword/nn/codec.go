@@ -22,7 +22,7 @@ const Kind = "NNET"
 //	u16 len, word (UTF-8)
 //	u16 HopSamples, WindowSamples, Mels, InKernel, Channels, Kernel, layers
 //	u16 × layers: dilations
-//	f32 Threshold, i32 EndLagSamples, i32 WordSamples
+//	f32 Threshold, f32 LogFloor, i32 EndLagSamples, i32 WordSamples
 //	u32 number of parameters n (must equal the layout's)
 //	f32 × Mels Mean, f32 × Mels InvStd, f32 × n Params
 const Version = 1
@@ -51,6 +51,7 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 		w(uint16(d))
 	}
 	w(m.Threshold)
+	w(m.LogFloor)
 	w(m.EndLagSamples)
 	w(m.WordSamples)
 	w(uint32(len(m.Params)))
@@ -105,6 +106,9 @@ func UnmarshalModel(payload []byte) (*Model, error) {
 	m := &Model{Word: string(word), Config: c}
 	if err := rd(&m.Threshold); err != nil {
 		return fail("threshold", err)
+	}
+	if err := rd(&m.LogFloor); err != nil {
+		return fail("log floor", err)
 	}
 	if err := rd(&m.EndLagSamples); err != nil {
 		return fail("timing", err)

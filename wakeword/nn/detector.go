@@ -118,10 +118,7 @@ func (d *Detector) Push(hop []int16) (wakeword.Detection, bool) {
 	if !d.fe.Push(d.buf) {
 		return wakeword.Detection{}, false
 	}
-	lm := d.fe.LogMel()
-	for i, v := range lm {
-		d.frame[i] = (float32(v) - d.m.Mean[i]) * d.m.InvStd[i]
-	}
+	d.m.Normalize(d.frame, d.fe.LogMel())
 	d.score = Sigmoid(d.st.Step(d.frame))
 	d.newFrame = true
 	end := d.total
@@ -143,7 +140,7 @@ func (d *Detector) Push(hop []int16) (wakeword.Detection, bool) {
 }
 
 // estimateStart walks the energy history back from the estimated end of
-// the word to the last stretch of three frames near the noise floor: the
+// the word to the last stretch of quiet frames near the noise floor: the
 // pause before the word. Without one within twice the typical word length
 // (noise, run-on speech) it falls back to end − WordSamples.
 func (d *Detector) estimateStart(end int64) int64 {
@@ -164,10 +161,13 @@ func (d *Detector) estimateStart(end int64) int64 {
 	// 8 dB above the quietest frame of the last 2.5 s separates the pause
 	// before a word from its weakest consonant in ordinary rooms.
 	quiet := floor + 8
-	minLen := int64(d.m.WordSamples) / 3
+	// A quiet run must last 4 frames (80 ms at the shipped hop, more than
+	// the stop closures inside a word such as the k of "alexa").
+	const quietRun = 4
 	maxLen := 2 * int64(d.m.WordSamples)
 	win := int64(d.m.Config.WindowSamples)
 	run := 0
+	var first int64 // end of the newest frame of the current quiet run
 	for i := 0; i < n; i++ {
 		e, fend := at(i)
 		if fend > end+win {
@@ -176,15 +176,17 @@ func (d *Detector) estimateStart(end int64) int64 {
 		if end-fend > maxLen {
 			break
 		}
-		if e < quiet {
-			run++
-		} else {
+		if e >= quiet {
 			run = 0
+			continue
 		}
-		if run == 3 && end-fend >= minLen {
-			// The third quiet frame back; the word starts after the
-			// first one's window ends.
-			_, first := at(i - 2)
+		if run == 0 {
+			first = fend
+		}
+		run++
+		if run >= quietRun {
+			// The word starts about where the newest quiet frame's
+			// window ends; half a window earlier keeps its onset.
 			return max(min(first-win/2, end), 0)
 		}
 	}

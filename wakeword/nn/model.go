@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Config is the shape of a network. It is stored in the model file, so a
@@ -134,6 +135,11 @@ type Model struct {
 	Mean, InvStd []float32
 	// Params holds every weight, laid out as Config.Layout says.
 	Params []float32
+	// LogFloor is the lowest log-mel value the network sees: quieter
+	// bands are raised to it before normalisation, so digital silence
+	// (log of the dsp floor, about -23) looks like a very quiet room
+	// rather than something never heard in training.
+	LogFloor float32
 	// Threshold is the score at which the model fires by default
 	// (Sensitivity 0 or 0.5).
 	Threshold float32
@@ -144,6 +150,11 @@ type Model struct {
 	// the start estimate when the energy envelope gives none.
 	WordSamples int32
 }
+
+// DefaultLogFloor is ln of a band energy near what 16-bit quantisation
+// noise gives (the dsp package notes about -14): anything quieter carries
+// no information a microphone could deliver.
+const DefaultLogFloor = -14
 
 // NewModel returns a model of shape cfg with zero weights and identity
 // normalisation. It panics if cfg is invalid (a programmer error).
@@ -158,6 +169,7 @@ func NewModel(word string, cfg Config) *Model {
 		InvStd:        make([]float32, cfg.Mels),
 		Params:        make([]float32, cfg.Layout().NumParams),
 		Threshold:     0.5,
+		LogFloor:      DefaultLogFloor,
 		EndLagSamples: 4800, // 0.3 s until the model has heard enough
 		WordSamples:   11200,
 	}
@@ -178,7 +190,7 @@ func (m *Model) check() error {
 	if n := m.Config.Layout().NumParams; len(m.Params) != n {
 		return fmt.Errorf("%d parameters where the config needs %d", len(m.Params), n)
 	}
-	for _, v := range m.Params {
+	for _, v := range slices.Concat(m.Params, m.Mean, m.InvStd, []float32{m.LogFloor}) {
 		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 			return fmt.Errorf("parameter is %v", v)
 		}
@@ -194,3 +206,12 @@ func (m *Model) check() error {
 
 // Sigmoid is the logistic function 1/(1+e^-x).
 func Sigmoid(x float32) float32 { return float32(1 / (1 + math.Exp(-float64(x)))) }
+
+// Normalize writes the network input for one frame of log-mel values:
+// floored at LogFloor, then (x-Mean)·InvStd per band. Training and the
+// Detector both use it.
+func (m *Model) Normalize(dst []float32, logMel []float64) {
+	for i, v := range logMel {
+		dst[i] = (max(float32(v), m.LogFloor) - m.Mean[i]) * m.InvStd[i]
+	}
+}

@@ -1,0 +1,183 @@
+package train
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// Augmentation ranges. Each is a choice about the rooms, microphones and
+// talkers a speaker on a shelf meets; the comments say why.
+const (
+	speedLo, speedHi   = 0.85, 1.15 // ±15 % tempo and pitch: slow and fast talkers, child and adult voices
+	speedProb          = 0.8
+	reverbProb         = 0.3
+	rt60Lo, rt60Hi     = 0.15, 0.7 // seconds: a furnished living room to a bare kitchen
+	levelLo, levelHi   = -48, -12  // dBFS RMS of the word: far-field whisper to close shout (dev "alexa" clips sit near -38)
+	noiseProb          = 0.75
+	snrLo, snrHi       = -2, 30   // dB: the bench tests 10 dB; below 0 dB the word is masked anyway
+	ditherLo, ditherHi = -90, -70 // dBFS white noise: microphone self-noise, never digital silence
+	warpProb           = 0.5
+	warpLo, warpHi     = 0.9, 1.1 // mel-axis stretch: vocal tract length, a pitch-like shift of formants
+	maskProb           = 0.3      // SpecAugment-style band mask
+	maxMaskBands       = 4
+)
+
+// noiseBank holds long noise signals to cut segments from: generated
+// colours and hum, babble summed from the negative speech, and any noise
+// files given.
+type noiseBank struct {
+	sigs [][]float32
+}
+
+// noiseSeconds is the length of each generated noise: long enough that
+// random 4 s segments rarely repeat.
+const noiseSeconds = 30
+
+func newNoiseBank(r *rand.Rand, negs []*clip, files [][]float32) *noiseBank {
+	n := noiseSeconds * SampleRate
+	nb := &noiseBank{}
+	white := make([]float32, n)
+	pink := make([]float32, n)
+	brown := make([]float32, n)
+	// Pink by Paul Kellet's economy filter (three poles), brown by a
+	// leaky integrator: cheap shapes that span the slopes of fans, traffic
+	// and rumble.
+	var b0, b1, b2, br float64
+	for i := range white {
+		w := r.NormFloat64()
+		white[i] = float32(w)
+		b0 = 0.99765*b0 + w*0.0990460
+		b1 = 0.96300*b1 + w*0.2965164
+		b2 = 0.57000*b2 + w*1.0526913
+		pink[i] = float32(b0 + b1 + b2 + w*0.1848)
+		br = 0.995*br + w
+		brown[i] = float32(br)
+	}
+	nb.sigs = append(nb.sigs, white, pink, brown)
+	for _, f0 := range []float64{50, 60} { // mains hum and its harmonics
+		h := make([]float32, n)
+		for i := range h {
+			t := float64(i) / SampleRate
+			for k := 1; k <= 5; k++ {
+				h[i] += float32(math.Sin(2*math.Pi*f0*float64(k)*t+float64(k)) / float64(k))
+			}
+			h[i] += float32(0.05 * r.NormFloat64())
+		}
+		nb.sigs = append(nb.sigs, h)
+	}
+	if len(negs) > 0 {
+		for b := 0; b < 4; b++ { // babble of 3..8 talkers
+			bab := make([]float32, n)
+			talkers := 3 + b + b/2
+			for k := 0; k < talkers; k++ {
+				for p := r.IntN(SampleRate); p < n; {
+					c := negs[r.IntN(len(negs))]
+					s := c.x[c.on:c.off]
+					g := float32(1 / (rms(s) + 1e-6))
+					for i := 0; i < len(s) && p+i < n; i++ {
+						bab[p+i] += g * s[i]
+					}
+					p += len(s) + r.IntN(SampleRate/4)
+				}
+			}
+			nb.sigs = append(nb.sigs, bab)
+		}
+	}
+	for _, f := range files {
+		if len(f) >= SampleRate {
+			nb.sigs = append(nb.sigs, f)
+		}
+	}
+	for _, s := range nb.sigs {
+		g := float32(1 / (rms(s) + 1e-9))
+		for i := range s {
+			s[i] *= g
+		}
+	}
+	return nb
+}
+
+// add mixes a unit-RMS noise segment scaled by amp into x.
+func (nb *noiseBank) add(r *rand.Rand, x []float32, amp float64) {
+	s := nb.sigs[r.IntN(len(nb.sigs))]
+	p := r.IntN(len(s))
+	a := float32(amp)
+	for i := range x {
+		x[i] += a * s[(p+i)%len(s)]
+	}
+}
+
+// Schroeder reverberator delays in samples at 16 kHz: four mutually
+// prime comb filters of 25-37 ms (the spacing of a room's early
+// reflections) and two short all-passes that thicken the echo density.
+var (
+	combDelays    = [...]int{397, 467, 541, 593}
+	allpassDelays = [...]int{89, 31}
+)
+
+// reverb adds synthetic room reverberation: a Schroeder reverberator
+// (parallel feedback combs, then series all-passes) whose comb gains give
+// the chosen RT60, mixed with the dry signal at a random
+// direct-to-reverberant ratio of -3..12 dB. It costs a few operations per
+// sample, far less than convolving a measured impulse response. The
+// result keeps x's RMS.
+func reverb(r *rand.Rand, x []float32, rt60 float64) []float32 {
+	wet := make([]float64, len(x))
+	for k, d := range combDelays {
+		// Decay of 60 dB in rt60 seconds: g^(rt60·fs/d) = 10^-3.
+		g := math.Pow(10, -3*float64(d)/(rt60*SampleRate))
+		// Slightly detuned delays per call vary the room.
+		d += r.IntN(16) * (k + 1)
+		buf := make([]float64, d)
+		for i, v := range x {
+			y := float64(v) + g*buf[i%d]
+			buf[i%d] = y
+			wet[i] += y
+		}
+	}
+	for _, d := range allpassDelays {
+		const g = 0.7 // the classic all-pass gain
+		buf := make([]float64, d)
+		for i, v := range wet {
+			b := buf[i%d]
+			y := -g*v + b
+			buf[i%d] = v + g*y
+			wet[i] = y
+		}
+	}
+	drr := math.Pow(10, uniform(r, -3, 12)/20)
+	var ew, ex float64
+	for i, v := range x {
+		ew += wet[i] * wet[i]
+		ex += float64(v) * float64(v)
+	}
+	scale := math.Sqrt(ex/(ew+1e-20)) / drr
+	out := make([]float32, len(x))
+	for i, v := range x {
+		out[i] = v + float32(scale*wet[i])
+	}
+	if g := rms(x) / (rms(out) + 1e-12); g > 0 {
+		for i := range out {
+			out[i] *= float32(g)
+		}
+	}
+	return out
+}
+
+// warpBands stretches a log-mel frame along the band axis by alpha with
+// linear interpolation (alpha > 1 moves energy down in frequency).
+func warpBands(dst, src []float32, alpha float64) {
+	n := len(src)
+	for i := range dst {
+		p := float64(i) * alpha
+		j := int(p)
+		if j >= n-1 {
+			dst[i] = src[n-1]
+			continue
+		}
+		f := float32(p - float64(j))
+		dst[i] = src[j]*(1-f) + src[j+1]*f
+	}
+}
+
+func uniform(r *rand.Rand, lo, hi float64) float64 { return lo + (hi-lo)*r.Float64() }

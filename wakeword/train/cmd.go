@@ -1,0 +1,344 @@
+package train
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wakegate/wakegate/wakeword"
+	"github.com/wakegate/wakegate/wakeword/nn"
+	_ "github.com/wakegate/wakegate/wakeword/template" // personal templates load in detect too
+)
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
+
+// Main is `wakegate train`: it loads positive and negative WAV folders,
+// trains a network and writes a model file.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("train", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var pos, neg, noise multiFlag
+	word := fs.String("word", "", "the wake word (stored in the model; default: the base model's)")
+	out := fs.String("out", "", "model file to write (required)")
+	base := fs.String("base", "", "fine-tune this model file (e.g. the shipped one with your own recordings) instead of starting from random weights")
+	fs.Var(&pos, "pos", "folder of WAV files holding the wake word (repeatable; searched recursively)")
+	fs.Var(&neg, "neg", "folder of WAV files without the wake word: speech, noise (repeatable)")
+	fs.Var(&noise, "noise", "folder of noise WAVs to mix into examples, besides the generated noises and babble (repeatable)")
+	steps := fs.Int("steps", 4000, "optimiser steps")
+	batch := fs.Int("batch", 64, "examples per step")
+	lr := fs.Float64("lr", 0, "peak learning rate (default 3e-3, 5e-4 with --base)")
+	seed := fs.Uint64("seed", 1, "random seed: the same seed, data and worker count give the same model")
+	workers := fs.Int("workers", 2, "goroutines computing gradients")
+	valPct := fs.Int("val", 10, "percent of files (grouped by recording session) held out for validation")
+	channels := fs.Int("channels", nn.DefaultConfig().Channels, "network width")
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `usage: wakegate train --word WORD --pos DIR... --neg DIR... --out FILE [flags]
+
+Trains a speaker-independent wake-word network (wakeword/nn) from folders of
+16-bit WAV files (other rates are resampled; convert FLAC with flac -d).
+Positives hold the word, each file one utterance with some silence around
+it; negatives hold anything else. Examples are augmented on the fly (speed
+and pitch, room reverberation, level, noise at -2..30 dB SNR, band warping
+and masking); a part of the files, by recording session, is held out, and
+the model with the best held-out figures is written. Its default threshold
+is the smallest that no held-out negative reaches.
+
+`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if *out == "" || len(pos) == 0 || len(neg) == 0 {
+		fs.Usage()
+		return errors.New("train: --out, --pos and --neg are required")
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	o := Options{Word: *word, Steps: *steps, Batch: *batch, LR: *lr, Seed: *seed, Workers: *workers,
+		ValPct: *valPct, Log: logger}
+	o.Config = nn.DefaultConfig()
+	o.Config.Channels = *channels
+	if !*quiet {
+		o.Progress = stderr
+	}
+	if *base != "" {
+		m, err := nn.LoadModel(*base)
+		if err != nil {
+			return err
+		}
+		o.Base = m
+	}
+	if o.Word == "" && o.Base == nil {
+		return errors.New("train: --word is required without --base")
+	}
+	d, err := LoadData(pos, neg, *seed, *valPct, stderr)
+	if err != nil {
+		return err
+	}
+	for _, dir := range noise {
+		files, err := listWAVs(dir)
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			c, err := loadClip(f)
+			if err != nil {
+				fmt.Fprintf(stderr, "train: skipping %v\n", err)
+				continue
+			}
+			o.NoiseClip = append(o.NoiseClip, c.x)
+		}
+	}
+	fmt.Fprintf(stderr, "train: %d/%d positive and %d/%d negative clips (train/validation)\n",
+		len(d.Pos), len(d.ValPos), len(d.Neg), len(d.ValNeg))
+	res, err := Train(ctx, d, o)
+	if err != nil {
+		return err
+	}
+	if err := res.Model.Save(*out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "train: wrote %s (%s, %d parameters) in %s\ntrain: loss %.4f -> %.4f; %s; threshold %.4f, end lag %d ms, word %d ms\n",
+		*out, res.Model.Word, len(res.Model.Params), res.Duration.Round(time.Second), res.FirstLoss, res.LastLoss,
+		res.Val, res.Model.Threshold, res.Model.EndLagSamples/16, res.Model.WordSamples/16)
+	return nil
+}
+
+// LoadData reads the positive and negative folders and splits them into
+// training and validation sets. Unreadable files are reported to log and
+// skipped (the dev set has damaged recordings).
+func LoadData(posDirs, negDirs []string, seed uint64, valPct int, log io.Writer) (*Data, error) {
+	d := &Data{}
+	load := func(dirs []string, positive bool) error {
+		for _, dir := range dirs {
+			files, err := listWAVs(dir)
+			if err != nil {
+				return err
+			}
+			if len(files) == 0 {
+				return fmt.Errorf("train: no .wav files under %s", dir)
+			}
+			for _, f := range files {
+				c, err := loadClip(f)
+				if err != nil {
+					fmt.Fprintf(log, "train: skipping %v\n", err)
+					continue
+				}
+				v := isValidation(f, seed, valPct)
+				switch {
+				case positive && v:
+					d.ValPos = append(d.ValPos, c)
+				case positive:
+					d.Pos = append(d.Pos, c)
+				case v:
+					d.ValNeg = append(d.ValNeg, splitLong(c)...)
+				default:
+					d.Neg = append(d.Neg, splitLong(c)...)
+				}
+			}
+		}
+		return nil
+	}
+	if err := load(posDirs, true); err != nil {
+		return nil, err
+	}
+	if err := load(negDirs, false); err != nil {
+		return nil, err
+	}
+	if len(d.Pos) == 0 || len(d.Neg) == 0 {
+		return nil, errors.New("train: no usable positive or negative training files")
+	}
+	return d, nil
+}
+
+// engineLine is one line of the bench's engine format.
+type engineLine struct {
+	File       string          `json:"file"`
+	Duration   float64         `json:"duration_s,omitempty"`
+	Scores     [][2]jsonNumber `json:"scores,omitempty"`
+	CPU        float64         `json:"cpu_s"`
+	Processed  float64         `json:"processed_s,omitempty"`
+	Detections []float64       `json:"-"`
+	Error      string          `json:"error,omitempty"`
+}
+
+// jsonNumber prints a float with the fewest digits that keep its float32
+// value, so scores near 1 keep the resolution the bench's 0.99999
+// threshold needs and the output stays small.
+type jsonNumber float64
+
+func (n jsonNumber) MarshalJSON() ([]byte, error) {
+	return strconv.AppendFloat(nil, float64(n), 'g', -1, 32), nil
+}
+
+// padSeconds of silence are appended to every file so that a word at the
+// very end of a clip is still fully heard (the network decides about
+// 0.2-0.4 s after the word's end).
+const padSeconds = 0.5
+
+// DetectMain is `wakegate detect`: it runs wake-word files over WAV files
+// and prints detections, or with --json one line per file in the bench's
+// engine format.
+func DetectMain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("detect", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var models multiFlag
+	fs.Var(&models, "wakeword", "wake-word file (repeatable; default models/alexa.wgm)")
+	asJSON := fs.Bool("json", false, "print one JSON line per file: the score of every frame (bench engine format)")
+	sens := fs.Float64("sensitivity", 0, "0..1, higher fires more easily (0: the model's own threshold)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `usage: wakegate detect [--wakeword FILE]... [--json] [WAV...]
+
+Runs the wake-word detectors over each WAV file (16 kHz mono 16-bit; paths
+as arguments, or one per line on stdin) from a fresh state. Without --json it
+prints each detection: file, word, score, start and end in seconds. With
+--json it prints {"file", "duration_s", "scores": [[t_s, score]...],
+"cpu_s", "processed_s"} per file, where scores are the network's per-frame
+scores (every 20 ms; with several files, the highest) and cpu_s the CPU time
+of the detector alone; an unreadable file gives {"file", "error"}.
+
+`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if len(models) == 0 {
+		models = multiFlag{"models/alexa.wgm"}
+	}
+	opts := wakeword.Options{Sensitivity: *sens}
+	var dets []wakeword.Detector
+	for _, p := range models {
+		d, err := wakeword.Load(p, opts)
+		if err != nil {
+			return err
+		}
+		if _, ok := d.(*nn.Detector); !ok && *asJSON {
+			return fmt.Errorf("detect: %s: --json needs a trained network (kind %s), not a personal template", p, nn.Kind)
+		}
+		dets = append(dets, d)
+	}
+	next := fileSource(fs.Args(), os.Stdin)
+	enc := json.NewEncoder(stdout)
+	bw := bufio.NewWriter(stdout)
+	defer bw.Flush()
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		path, ok := next()
+		if !ok {
+			return nil
+		}
+		line, hits := detectFile(path, dets)
+		if *asJSON {
+			bw.Flush()
+			if err := enc.Encode(line); err != nil {
+				return fmt.Errorf("detect: %w", err)
+			}
+			continue
+		}
+		if line.Error != "" {
+			fmt.Fprintf(bw, "%s: error: %s\n", path, line.Error)
+			continue
+		}
+		if len(hits) == 0 {
+			fmt.Fprintf(bw, "%s: no detection (%.2f s)\n", path, line.Duration)
+		}
+		for _, h := range hits {
+			fmt.Fprintf(bw, "%s: %s score %.3f at %.2f-%.2f s\n", path, h.Word, h.Score,
+				float64(h.StartSample)/wakeword.SampleRate, float64(h.EndSample)/wakeword.SampleRate)
+		}
+	}
+}
+
+// fileSource yields the arguments, or without any the non-empty lines of
+// stdin.
+func fileSource(args []string, stdin io.Reader) func() (string, bool) {
+	if len(args) > 0 {
+		i := 0
+		return func() (string, bool) {
+			if i >= len(args) {
+				return "", false
+			}
+			i++
+			return args[i-1], true
+		}
+	}
+	sc := bufio.NewScanner(stdin)
+	return func() (string, bool) {
+		for sc.Scan() {
+			if s := strings.TrimSpace(sc.Text()); s != "" {
+				return s, true
+			}
+		}
+		return "", false
+	}
+}
+
+// detectFile runs every detector over one file from a fresh state.
+func detectFile(path string, dets []wakeword.Detector) (engineLine, []wakeword.Detection) {
+	line := engineLine{File: path}
+	x, rate, err := ReadWAV(path)
+	if err != nil {
+		line.Error = err.Error()
+		return line, nil
+	}
+	if rate != SampleRate {
+		x = resample(x, float64(rate), SampleRate)
+	}
+	line.Duration = float64(len(x)) / SampleRate
+	hop := wakeword.HopSamples
+	n := (len(x)+hop-1)/hop*hop + int(padSeconds*SampleRate)
+	pcm := toInt16(make([]int16, 0, n), x)
+	pcm = append(pcm, make([]int16, n-len(pcm))...)
+	line.Processed = float64(n) / SampleRate
+	line.Scores = make([][2]jsonNumber, 0, n/320+1)
+	var hits []wakeword.Detection
+	unlock := lockThread()
+	t0 := threadCPU()
+	for _, d := range dets {
+		d.Reset()
+	}
+	for p := 0; p+hop <= n; p += hop {
+		best, have := -1.0, false
+		for _, d := range dets {
+			if h, ok := d.Push(pcm[p : p+hop]); ok {
+				hits = append(hits, h)
+			}
+			if nd, ok := d.(*nn.Detector); ok {
+				if s, fresh := nd.Score(); fresh {
+					best, have = math.Max(best, s), true
+				}
+			}
+		}
+		if have {
+			t := float64(p+hop) / SampleRate
+			line.Scores = append(line.Scores, [2]jsonNumber{jsonNumber(math.Round(t*1000) / 1000), jsonNumber(best)})
+		}
+	}
+	line.CPU = (threadCPU() - t0).Seconds()
+	unlock()
+	return line, hits
+}

@@ -1,0 +1,150 @@
+package train
+
+import (
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"math"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// clip is one loaded recording.
+type clip struct {
+	name    string
+	x       []float32 // 16 kHz, ±1
+	on, off int       // the word (positives) or the speech (negatives), in samples
+}
+
+// SampleRate is the rate training works at (the detector's).
+const SampleRate = 16000
+
+// maxClipSamples cuts long negative recordings into pieces of at most
+// 4 s, so that every piece can be drawn as a training window and no single
+// file dominates memory or a batch.
+const maxClipSamples = 4 * SampleRate
+
+// listWAVs returns the .wav files under dir, sorted (so that runs are
+// reproducible whatever order the file system lists them in).
+func listWAVs(dir string) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.EqualFold(filepath.Ext(p), ".wav") {
+			out = append(out, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// loadClip reads a WAV, converts it to 16 kHz and finds its active part.
+func loadClip(path string) (*clip, error) {
+	x, rate, err := ReadWAV(path)
+	if err != nil {
+		return nil, err
+	}
+	if rate != SampleRate {
+		x = resample(x, float64(rate), SampleRate)
+	}
+	if len(x) < SampleRate/10 {
+		return nil, fmt.Errorf("train: %s: shorter than 0.1 s", path)
+	}
+	on, off, ok := activeSpan(x)
+	if !ok {
+		return nil, fmt.Errorf("train: %s: no speech found (silent file)", path)
+	}
+	return &clip{name: path, x: x, on: on, off: off}, nil
+}
+
+// activeSpan finds the first and last 10 ms frame whose energy rises well
+// above the clip's own floor: the word in a positive recording. The floor
+// is the 10th percentile of frame energies (the pauses around the word);
+// "well above" is a third of the way from floor to peak, at least 6 dB,
+// which ignores breaths and clicks yet keeps the weak "k s" of "alexa".
+func activeSpan(x []float32) (on, off int, ok bool) {
+	const fr = SampleRate / 100
+	n := len(x) / fr
+	if n < 3 {
+		return 0, 0, false
+	}
+	e := make([]float64, n)
+	for i := range e {
+		r := rms(x[i*fr : (i+1)*fr])
+		e[i] = 20 * math.Log10(r+1e-9)
+	}
+	s := slices.Clone(e)
+	slices.Sort(s)
+	floor, peak := s[n/10], s[n-1]
+	if peak < -80 { // digital silence or dither only
+		return 0, 0, false
+	}
+	thr := floor + max(6, (peak-floor)/3)
+	first, last := -1, -1
+	for i, v := range e {
+		if v > thr {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 {
+		return 0, 0, false
+	}
+	on = max(first-1, 0) * fr
+	off = min((last+2)*fr, len(x))
+	return on, off, true
+}
+
+// splitLong cuts a long clip into pieces of at most maxClipSamples, each
+// with its own active span.
+func splitLong(c *clip) []*clip {
+	if len(c.x) <= maxClipSamples {
+		return []*clip{c}
+	}
+	var out []*clip
+	for i, p := 0, 0; p < len(c.x); i, p = i+1, p+maxClipSamples {
+		x := c.x[p:min(p+maxClipSamples, len(c.x))]
+		if len(x) < SampleRate/2 {
+			break
+		}
+		on, off, ok := activeSpan(x)
+		if !ok {
+			on, off = 0, len(x)
+		}
+		out = append(out, &clip{name: c.name + "#" + strconv.Itoa(i), x: x, on: on, off: off})
+	}
+	return out
+}
+
+// isValidation decides the split by a hash of the file's group: recordings
+// come in sessions of consecutive numbers (four per speaker in the
+// wake-word benchmark), so the group is the name with its trailing number
+// divided by 4, which keeps a speaker's takes on one side of the split.
+func isValidation(path string, seed uint64, percent int) bool {
+	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	i := len(base)
+	for i > 0 && base[i-1] >= '0' && base[i-1] <= '9' {
+		i--
+	}
+	// The folder's own name, not its full path, so that the split does
+	// not depend on where the corpus lives.
+	dir := filepath.Base(filepath.Dir(path))
+	key := dir + "/" + base
+	if i < len(base) && len(base)-i <= 9 {
+		n, _ := strconv.Atoi(base[i:])
+		key = dir + "/" + base[:i] + strconv.Itoa(n/4)
+	}
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%d/%s", seed, key)
+	return int(h.Sum64()%100) < percent
+}

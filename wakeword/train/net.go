@@ -1,0 +1,224 @@
+package train
+
+import (
+	"github.com/wakegate/wakegate/wakeword/nn"
+)
+
+// seqNet computes the network of nn.Stream over a whole sequence at once
+// (the same arithmetic, frame by frame) and its gradient. Buffers grow to
+// the longest sequence seen and are reused; one seqNet per goroutine.
+type seqNet struct {
+	cfg nn.Config
+	lay nn.Layout
+
+	T  int
+	x  []float32   // T × Mels, normalised input
+	a0 []float32   // T × C, input layer pre-activation
+	h  [][]float32 // L+1 hidden states, each T × C (h[0] = relu(a0))
+	u  [][]float32 // per block: depthwise output, T × C
+	a  [][]float32 // per block: pointwise pre-activation, T × C
+	z  []float32   // T logits
+
+	dh, du, tmp []float32 // T × C scratch
+}
+
+func newSeqNet(cfg nn.Config) *seqNet {
+	return &seqNet{cfg: cfg, lay: cfg.Layout()}
+}
+
+func grow(s []float32, n int) []float32 {
+	if cap(s) < n {
+		return make([]float32, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+// forward runs the network over x (T×Mels, already normalised) and
+// returns the T logits (owned by n).
+func (n *seqNet) forward(p []float32, x []float32) []float32 {
+	c := n.cfg
+	M, C, L := c.Mels, c.Channels, len(c.Dilations)
+	T := len(x) / M
+	n.T = T
+	n.x = x
+	n.a0 = grow(n.a0, T*C)
+	if len(n.h) != L+1 {
+		n.h = make([][]float32, L+1)
+		n.u = make([][]float32, L)
+		n.a = make([][]float32, L)
+	}
+	for i := range n.h {
+		n.h[i] = grow(n.h[i], T*C)
+	}
+	for i := 0; i < L; i++ {
+		n.u[i] = grow(n.u[i], T*C)
+		n.a[i] = grow(n.a[i], T*C)
+	}
+	n.z = grow(n.z, T)
+	K0, W := c.InKernel, n.lay.InputWidth
+	for t := 0; t < T; t++ {
+		for o := 0; o < C; o++ {
+			v := p[n.lay.B0+o]
+			w := p[n.lay.W0+o*W : n.lay.W0+(o+1)*W]
+			for k := 0; k < K0; k++ {
+				tt := t - (K0 - 1 - k)
+				if tt < 0 {
+					continue
+				}
+				v += dot(w[k*M:(k+1)*M], x[tt*M:(tt+1)*M])
+			}
+			n.a0[t*C+o] = v
+			n.h[0][t*C+o] = max(v, 0)
+		}
+	}
+	K := c.Kernel
+	for l, d := range c.Dilations {
+		hin, u, a, hout := n.h[l], n.u[l], n.a[l], n.h[l+1]
+		dw, db := p[n.lay.DW[l]:], p[n.lay.DB[l]:]
+		pw, pb := n.lay.PW[l], n.lay.PB[l]
+		for t := 0; t < T; t++ {
+			ut := u[t*C : (t+1)*C]
+			copy(ut, db[:C])
+			for j := 0; j < K; j++ {
+				tt := t - (K-1-j)*d
+				if tt < 0 {
+					continue
+				}
+				hv := hin[tt*C : (tt+1)*C]
+				for ch := 0; ch < C; ch++ {
+					ut[ch] += dw[ch*K+j] * hv[ch]
+				}
+			}
+			for o := 0; o < C; o++ {
+				v := p[pb+o] + dot(p[pw+o*C:pw+(o+1)*C], ut)
+				a[t*C+o] = v
+				hout[t*C+o] = hin[t*C+o] + max(v, 0)
+			}
+		}
+	}
+	hl := n.h[L]
+	for t := 0; t < T; t++ {
+		n.z[t] = p[n.lay.BO] + dot(p[n.lay.WO:n.lay.WO+C], hl[t*C:(t+1)*C])
+	}
+	return n.z
+}
+
+// backward accumulates into g the gradient of the loss whose derivative
+// with respect to the logits is dz (length T), for the last forward.
+func (n *seqNet) backward(p, g []float32, dz []float32) {
+	c := n.cfg
+	M, C, L, T := c.Mels, c.Channels, len(c.Dilations), n.T
+	n.dh = grow(n.dh, T*C)
+	n.du = grow(n.du, T*C)
+	hl := n.h[L]
+	wo := p[n.lay.WO : n.lay.WO+C]
+	gwo := g[n.lay.WO : n.lay.WO+C]
+	for t := 0; t < T; t++ {
+		e := dz[t]
+		if e == 0 {
+			continue
+		}
+		g[n.lay.BO] += e
+		ht := hl[t*C : (t+1)*C]
+		dht := n.dh[t*C : (t+1)*C]
+		for ch := 0; ch < C; ch++ {
+			gwo[ch] += e * ht[ch]
+			dht[ch] = e * wo[ch]
+		}
+	}
+	K := c.Kernel
+	for l := L - 1; l >= 0; l-- {
+		d := c.Dilations[l]
+		hin, u, a := n.h[l], n.u[l], n.a[l]
+		dw := p[n.lay.DW[l]:]
+		gdw, gdb := g[n.lay.DW[l]:], g[n.lay.DB[l]:]
+		pw, pb := n.lay.PW[l], n.lay.PB[l]
+		du := n.du
+		clear(du)
+		// Pointwise layer: dA = dH·[A>0]; the residual passes dH through
+		// unchanged, so n.dh keeps holding dH for the block's input.
+		for t := 0; t < T; t++ {
+			dut := du[t*C : (t+1)*C]
+			ut := u[t*C : (t+1)*C]
+			for o := 0; o < C; o++ {
+				if a[t*C+o] <= 0 {
+					continue
+				}
+				e := n.dh[t*C+o]
+				if e == 0 {
+					continue
+				}
+				g[pb+o] += e
+				gw := g[pw+o*C : pw+(o+1)*C]
+				w := p[pw+o*C : pw+(o+1)*C]
+				for ch := 0; ch < C; ch++ {
+					gw[ch] += e * ut[ch]
+					dut[ch] += e * w[ch]
+				}
+			}
+		}
+		// Depthwise layer.
+		for t := 0; t < T; t++ {
+			dut := du[t*C : (t+1)*C]
+			for ch := 0; ch < C; ch++ {
+				gdb[ch] += dut[ch]
+			}
+			for j := 0; j < K; j++ {
+				tt := t - (K-1-j)*d
+				if tt < 0 {
+					continue
+				}
+				hv := hin[tt*C : (tt+1)*C]
+				dhv := n.dh[tt*C : (tt+1)*C]
+				for ch := 0; ch < C; ch++ {
+					gdw[ch*K+j] += dut[ch] * hv[ch]
+					dhv[ch] += dut[ch] * dw[ch*K+j]
+				}
+			}
+		}
+	}
+	// Input layer.
+	K0, W := c.InKernel, n.lay.InputWidth
+	for t := 0; t < T; t++ {
+		for o := 0; o < C; o++ {
+			if n.a0[t*C+o] <= 0 {
+				continue
+			}
+			e := n.dh[t*C+o]
+			if e == 0 {
+				continue
+			}
+			g[n.lay.B0+o] += e
+			gw := g[n.lay.W0+o*W : n.lay.W0+(o+1)*W]
+			for k := 0; k < K0; k++ {
+				tt := t - (K0 - 1 - k)
+				if tt < 0 {
+					continue
+				}
+				xv := n.x[tt*M : (tt+1)*M]
+				gk := gw[k*M : (k+1)*M]
+				for m := 0; m < M; m++ {
+					gk[m] += e * xv[m]
+				}
+			}
+		}
+	}
+}
+
+func dot(a, b []float32) float32 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}

@@ -1,0 +1,8 @@
+//go:build race
+
+package train
+
+// raceEnabled: the race detector slows the numeric loops about tenfold, so
+// the synthetic training run is cut down and the accuracy checks (which
+// need the full run) are left to the normal `go test`.
+const raceEnabled = true

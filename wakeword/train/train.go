@@ -1,0 +1,696 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/wakegate/wakegate/dsp"
+	"github.com/wakegate/wakegate/wakeword/nn"
+)
+
+// Options configure a training run. Zero values take the defaults noted.
+type Options struct {
+	Word      string
+	Config    nn.Config // DefaultConfig if Channels == 0
+	Base      *nn.Model // fine-tune this model instead of starting from random weights
+	Steps     int       // optimiser steps (default 4000)
+	Batch     int       // examples per step (default 64)
+	LR        float64   // peak Adam learning rate (default 3e-3, 5e-4 with Base)
+	Seed      uint64    // seeds every random choice (default 1)
+	Workers   int       // goroutines (default 2)
+	ValPct    int       // percent of files (by session) held out (default 10)
+	PosShare  float64   // share of positives per batch (default 0.4)
+	ValEvery  int       // steps between validations (default 250)
+	Progress  io.Writer // progress bar (nil: none)
+	Log       *slog.Logger
+	NoiseClip [][]float32 // extra noise recordings
+}
+
+func (o *Options) defaults() {
+	if o.Config.Channels == 0 {
+		o.Config = nn.DefaultConfig()
+	}
+	if o.Base != nil {
+		o.Config = o.Base.Config
+	}
+	if o.Steps == 0 {
+		o.Steps = 4000
+	}
+	if o.Batch == 0 {
+		o.Batch = 64
+	}
+	if o.LR == 0 {
+		o.LR = 3e-3
+		if o.Base != nil {
+			o.LR = 5e-4
+		}
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	if o.Workers == 0 {
+		o.Workers = 2
+	}
+	if o.ValPct == 0 {
+		o.ValPct = 10
+	}
+	if o.PosShare == 0 {
+		o.PosShare = 0.4
+	}
+	if o.ValEvery == 0 {
+		o.ValEvery = 250
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Data is the material of a run, already loaded and split.
+type Data struct {
+	Pos, Neg       []*clip // training
+	ValPos, ValNeg []*clip // held out
+}
+
+// Result reports a finished run.
+type Result struct {
+	Model      *nn.Model
+	FirstLoss  float64 // mean training loss over the first validation interval
+	LastLoss   float64 // ... and over the last
+	Val        ValStats
+	Steps      int
+	Duration   time.Duration
+	TrainFiles [2]int // positives, negatives
+	ValFiles   [2]int
+}
+
+// ValStats are the validation figures of a model.
+type ValStats struct {
+	Loss float64
+	// MissAt is the share of held-out positives whose best score stays
+	// below Threshold.
+	MissAt float64
+	// FPAt is the share of held-out negatives that reach Threshold.
+	FPAt float64
+	// Threshold is the strict operating point: the smallest threshold
+	// that no held-out negative reaches (at least 0.5).
+	Threshold float64
+	// MissStrict is the miss rate at that threshold.
+	MissStrict float64
+}
+
+func (v ValStats) String() string {
+	return fmt.Sprintf("val loss %.3f miss %.1f%% fp %.1f%% @0.5, miss %.1f%% @%.3f", v.Loss, 100*v.MissAt, 100*v.FPAt, 100*v.MissStrict, v.Threshold)
+}
+
+// example is one augmented training or validation sequence.
+type example struct {
+	x      []float32 // T × Mels, normalised
+	pos    bool
+	lo, hi int // positives: frames where the score must peak
+	pre    int // positives: frames before this one are negatives
+	frames int
+}
+
+// gen turns clips into augmented feature sequences. One per goroutine.
+type gen struct {
+	m     *nn.Model // normalisation and config
+	fe    *dsp.Features
+	noise *noiseBank
+	pcm   []int16
+	raw   []float32
+	warp  []float32
+	s0    int // frames: the first frame ends at sample s0·hop
+}
+
+func newGen(m *nn.Model, nb *noiseBank) *gen {
+	fe, err := dsp.NewFeatures(m.Config.FeatureConfig())
+	if err != nil {
+		panic("train: " + err.Error()) // nn.Config.Validate admits only valid front ends
+	}
+	hop := m.Config.HopSamples
+	return &gen{m: m, fe: fe, noise: nb, s0: (m.Config.WindowSamples + hop - 1) / hop,
+		raw: make([]float32, m.Config.Mels), warp: make([]float32, m.Config.Mels)}
+}
+
+// frameAt returns the index of the first frame whose window ends at or
+// after sample p.
+func (g *gen) frameAt(p int) int {
+	hop := g.m.Config.HopSamples
+	return (p+hop-1)/hop - g.s0
+}
+
+// features runs the detector's front end over x; warp (1 = none) and mask
+// band range are applied to the raw log-mel values.
+func (g *gen) features(x []float32, warp float64, maskLo, maskHi int) []float32 {
+	hop := g.m.Config.HopSamples
+	M := g.m.Config.Mels
+	g.pcm = toInt16(g.pcm, x)
+	g.fe.Reset()
+	out := make([]float32, 0, (len(x)/hop)*M)
+	lm64 := make([]float64, M)
+	for p := 0; p+hop <= len(g.pcm); p += hop {
+		if !g.fe.Push(g.pcm[p : p+hop]) {
+			continue
+		}
+		lm := g.fe.LogMel()
+		if warp != 1 {
+			for i, v := range lm {
+				g.raw[i] = float32(v)
+			}
+			warpBands(g.warp, g.raw, warp)
+			for i, v := range g.warp {
+				lm64[i] = float64(v)
+			}
+			lm = lm64
+		}
+		n := len(out)
+		out = out[:n+M]
+		g.m.Normalize(out[n:], lm)
+		for b := maskLo; b < maskHi; b++ {
+			out[n+b] = 0
+		}
+	}
+	return out
+}
+
+// augment applies the waveform augmentations to x (a copy) whose word (or
+// speech) spans [on, off), returning the new signal and span.
+func (g *gen) augment(r *rand.Rand, x []float32, on, off int, heavy bool) ([]float32, int, int) {
+	if r.Float64() < speedProb {
+		s := uniform(r, speedLo, speedHi)
+		x = resample(x, s, 1)
+		on, off = int(float64(on)/s), min(int(float64(off)/s), len(x))
+	} else {
+		x = slices.Clone(x)
+	}
+	if r.Float64() < reverbProb {
+		x = reverb(r, x, uniform(r, rt60Lo, rt60Hi))
+	}
+	act := x[on:max(off, on+1)]
+	level := dbToAmp(uniform(r, levelLo, levelHi))
+	g0 := float32(level / (rms(act) + 1e-9))
+	for i := range x {
+		x[i] *= g0
+	}
+	if r.Float64() < noiseProb || heavy {
+		snr := uniform(r, snrLo, snrHi)
+		g.noise.add(r, x, level/dbToAmp(snr))
+	}
+	dither := dbToAmp(uniform(r, ditherLo, ditherHi))
+	for i := range x {
+		x[i] += float32(dither * r.NormFloat64())
+	}
+	return x, on, off
+}
+
+func (g *gen) specAug(r *rand.Rand) (warp float64, lo, hi int) {
+	warp = 1
+	if r.Float64() < warpProb {
+		warp = uniform(r, warpLo, warpHi)
+	}
+	if r.Float64() < maskProb {
+		w := 1 + r.IntN(maxMaskBands)
+		lo = r.IntN(g.m.Config.Mels - w)
+		hi = lo + w
+	}
+	return
+}
+
+// positive builds a training sequence from a positive clip: some of its
+// own context before and after the word (padded with silence where the
+// recording has none), augmented.
+func (g *gen) positive(r *rand.Rand, c *clip, aug bool) example {
+	preS := int(uniform(r, 0.1, 1.0) * SampleRate)
+	postS := int(uniform(r, 0.35, 0.7) * SampleRate)
+	a, b := c.on-preS, c.off+postS
+	x := make([]float32, b-a)
+	for i := range x {
+		if j := a + i; j >= 0 && j < len(c.x) {
+			x[i] = c.x[j]
+		}
+	}
+	on, off := c.on-a, c.off-a
+	warp, mlo, mhi := 1.0, 0, 0
+	if aug {
+		x, on, off = g.augment(r, x, on, off, false)
+		warp, mlo, mhi = g.specAug(r)
+	} else {
+		// Clean: only a level and the dither every input gets.
+		act := x[on:max(off, on+1)]
+		gain := float32(dbToAmp(uniform(r, levelLo, levelHi)) / (rms(act) + 1e-9))
+		dither := dbToAmp(uniform(r, ditherLo, ditherHi))
+		for i := range x {
+			x[i] = gain*x[i] + float32(dither*r.NormFloat64())
+		}
+	}
+	f := g.features(x, warp, mlo, mhi)
+	T := len(f) / g.m.Config.Mels
+	dur := off - on
+	// The score may peak from late in the word (0.45 s or 60 % in, so a
+	// "Alexa, play music" clip is not asked to wait for "music") until
+	// 0.3 s after its end.
+	lo := g.frameAt(on + min(dur*6/10, SampleRate*45/100))
+	hi := g.frameAt(off + SampleRate*3/10)
+	lo, hi = max(lo, 0), min(hi, T-1)
+	return example{x: f, pos: true, lo: lo, hi: max(hi, lo), pre: max(g.frameAt(on+SampleRate/10), 0), frames: T}
+}
+
+// negative builds a training sequence from a stretch of a negative clip,
+// or (noiseOnly) from noise alone.
+func (g *gen) negative(r *rand.Rand, c *clip, noiseOnly bool) example {
+	var x []float32
+	if noiseOnly {
+		x = make([]float32, int(uniform(r, 1.5, 3.5)*SampleRate))
+		g.noise.add(r, x, dbToAmp(uniform(r, -65, -15)))
+		dither := dbToAmp(uniform(r, ditherLo, ditherHi))
+		for i := range x {
+			x[i] += float32(dither * r.NormFloat64())
+		}
+	} else {
+		n := min(len(c.x), int(uniform(r, 1.5, 4)*SampleRate))
+		a := r.IntN(len(c.x) - n + 1)
+		seg := c.x[a : a+n]
+		on, off := max(c.on-a, 0), min(max(c.off-a, 1), n)
+		if on >= off {
+			on, off = 0, n
+		}
+		x, _, _ = g.augment(r, seg, on, off, false)
+	}
+	warp, mlo, mhi := g.specAug(r)
+	f := g.features(x, warp, mlo, mhi)
+	return example{x: f, frames: len(f) / g.m.Config.Mels}
+}
+
+// lossGrad computes the loss of one example from its logits and writes
+// dLoss/dz. Positives: cross-entropy of the best logit inside [lo, hi]
+// against 1 (max-pooling loss: the network picks its own alignment) plus
+// the frames before the word against 0. Negatives: half the mean frame
+// cross-entropy against 0, half that of the worst frame (hard-negative
+// mining within the clip).
+func lossGrad(ex example, z, dz []float32) float64 {
+	clear(dz)
+	T := len(z)
+	if T == 0 {
+		return 0
+	}
+	var loss float64
+	if ex.pos {
+		best := ex.lo
+		for t := ex.lo; t <= ex.hi && t < T; t++ {
+			if z[t] > z[best] {
+				best = t
+			}
+		}
+		p := float64(nn.Sigmoid(z[best]))
+		loss += bce(z[best], 1)
+		dz[best] += float32(p - 1)
+		if n := min(ex.pre, T); n > 0 {
+			for t := 0; t < n; t++ {
+				loss += 0.5 * bce(z[t], 0) / float64(n)
+				dz[t] += float32(0.5 * float64(nn.Sigmoid(z[t])) / float64(n))
+			}
+		}
+		return loss
+	}
+	worst := 0
+	for t := range z {
+		loss += 0.5 * bce(z[t], 0) / float64(T)
+		dz[t] += float32(0.5 * float64(nn.Sigmoid(z[t])) / float64(T))
+		if z[t] > z[worst] {
+			worst = t
+		}
+	}
+	loss += 0.5 * bce(z[worst], 0)
+	dz[worst] += float32(0.5 * float64(nn.Sigmoid(z[worst])))
+	return loss
+}
+
+// bce is the binary cross-entropy of logit z against label y, computed
+// stably: log(1+e^z) - y·z.
+func bce(z float32, y float64) float64 {
+	v := float64(z)
+	sp := math.Max(v, 0) + math.Log1p(math.Exp(-math.Abs(v)))
+	return sp - y*v
+}
+
+// initParams draws the starting weights: He-normal input and pointwise
+// layers (the pointwise ones halved, since each residual block adds to its
+// input), depthwise filters that start as "pass the current frame", and a
+// low output bias, since almost every frame is not the end of a wake word.
+func initParams(r *rand.Rand, m *nn.Model) {
+	c := m.Config
+	l := c.Layout()
+	p := m.Params
+	C := c.Channels
+	for i := 0; i < C*l.InputWidth; i++ {
+		p[l.W0+i] = float32(r.NormFloat64() * math.Sqrt(2/float64(l.InputWidth)))
+	}
+	for b := range c.Dilations {
+		for ch := 0; ch < C; ch++ {
+			for j := 0; j < c.Kernel; j++ {
+				v := 0.1 * r.NormFloat64()
+				if j == c.Kernel-1 {
+					v += 1
+				}
+				p[l.DW[b]+ch*c.Kernel+j] = float32(v)
+			}
+		}
+		for i := 0; i < C*C; i++ {
+			p[l.PW[b]+i] = float32(0.5 * r.NormFloat64() * math.Sqrt(2/float64(C)))
+		}
+	}
+	for i := 0; i < C; i++ {
+		p[l.WO+i] = float32(0.1 * r.NormFloat64() / math.Sqrt(float64(C)))
+	}
+	p[l.BO] = -3 // σ(-3) ≈ 0.05
+}
+
+// normStats sets m's Mean and InvStd from a sample of augmented examples.
+func normStats(r *rand.Rand, m *nn.Model, g *gen, d *Data) {
+	M := m.Config.Mels
+	for i := range m.Mean {
+		m.Mean[i], m.InvStd[i] = 0, 1
+	}
+	var sum, sq []float64 = make([]float64, M), make([]float64, M)
+	n := 0
+	for i := 0; i < 300; i++ {
+		var ex example
+		if i%2 == 0 && len(d.Pos) > 0 {
+			ex = g.positive(r, d.Pos[r.IntN(len(d.Pos))], true)
+		} else {
+			ex = g.negative(r, d.Neg[r.IntN(len(d.Neg))], i%10 == 1)
+		}
+		for t := 0; t < ex.frames; t++ {
+			for b := 0; b < M; b++ {
+				v := float64(ex.x[t*M+b])
+				sum[b] += v
+				sq[b] += v * v
+			}
+			n++
+		}
+	}
+	for b := 0; b < M; b++ {
+		mu := sum[b] / float64(n)
+		sd := math.Sqrt(max(sq[b]/float64(n)-mu*mu, 1e-4))
+		m.Mean[b] = float32(mu)
+		m.InvStd[b] = float32(1 / sd)
+	}
+}
+
+// Train runs the optimisation and returns the model with the best
+// validation figures. It stops early, returning ctx's error, on
+// cancellation.
+func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
+	o.defaults()
+	if len(d.Pos) == 0 || len(d.Neg) == 0 {
+		return nil, errors.New("train: need positive and negative training files")
+	}
+	if err := o.Config.Validate(); err != nil {
+		return nil, fmt.Errorf("train: config: %w", err)
+	}
+	start := time.Now()
+	r := rand.New(rand.NewPCG(o.Seed, 0x5eed))
+	m := nn.NewModel(o.Word, o.Config)
+	nb := newNoiseBank(r, d.Neg, o.NoiseClip)
+	if o.Base != nil {
+		m.Mean = slices.Clone(o.Base.Mean)
+		m.InvStd = slices.Clone(o.Base.InvStd)
+		m.Params = slices.Clone(o.Base.Params)
+		m.LogFloor = o.Base.LogFloor
+		if o.Word == "" {
+			m.Word = o.Base.Word
+		}
+	} else {
+		normStats(r, m, newGen(m, nb), d)
+		initParams(r, m)
+	}
+	// Validation set: fixed augmentations of the held-out files, half of
+	// the positives in noise, made once.
+	val := make([]example, 0, 2*len(d.ValPos)+len(d.ValNeg))
+	vg := newGen(m, nb)
+	vr := rand.New(rand.NewPCG(o.Seed, 0xa1))
+	for _, c := range d.ValPos {
+		val = append(val, vg.positive(vr, c, false), vg.positive(vr, c, true))
+	}
+	for _, c := range d.ValNeg {
+		val = append(val, vg.negative(vr, c, false))
+	}
+	for i := 0; i < len(d.ValNeg)/10; i++ {
+		val = append(val, vg.negative(vr, nil, true))
+	}
+
+	np := len(m.Params)
+	adamM := make([]float64, np)
+	adamV := make([]float64, np)
+	grads := make([][]float32, o.Workers)
+	nets := make([]*seqNet, o.Workers)
+	gens := make([]*gen, o.Workers)
+	for w := range grads {
+		grads[w] = make([]float32, np)
+		nets[w] = newSeqNet(m.Config)
+		gens[w] = newGen(m, nb)
+	}
+	best := slices.Clone(m.Params)
+	bestStats := ValStats{MissStrict: 2}
+	var lossSum float64
+	var lossN int
+	res := &Result{TrainFiles: [2]int{len(d.Pos), len(d.Neg)}, ValFiles: [2]int{len(d.ValPos), len(d.ValNeg)}}
+	const beta1, beta2, eps = 0.9, 0.999, 1e-8 // Adam's published defaults
+	losses := make([]float64, o.Workers)
+	for step := 1; step <= o.Steps; step++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		var wg sync.WaitGroup
+		for w := 0; w < o.Workers; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				// Each (step, worker) has its own stream, so results do
+				// not depend on scheduling.
+				wr := rand.New(rand.NewPCG(o.Seed^uint64(step)<<20, uint64(w)))
+				clear(grads[w])
+				losses[w] = 0
+				var dz []float32
+				for i := w; i < o.Batch; i += o.Workers {
+					var ex example
+					switch {
+					case wr.Float64() < o.PosShare:
+						ex = gens[w].positive(wr, d.Pos[wr.IntN(len(d.Pos))], true)
+					case wr.Float64() < 0.1:
+						ex = gens[w].negative(wr, nil, true)
+					default:
+						ex = gens[w].negative(wr, d.Neg[wr.IntN(len(d.Neg))], false)
+					}
+					z := nets[w].forward(m.Params, ex.x)
+					if cap(dz) < len(z) {
+						dz = make([]float32, len(z))
+					}
+					dz = dz[:len(z)]
+					losses[w] += lossGrad(ex, z, dz)
+					nets[w].backward(m.Params, grads[w], dz)
+				}
+			}(w)
+		}
+		wg.Wait()
+		for w := 1; w < o.Workers; w++ {
+			for i, v := range grads[w] {
+				grads[0][i] += v
+			}
+		}
+		var bl float64
+		for _, l := range losses {
+			bl += l
+		}
+		lossSum += bl / float64(o.Batch)
+		lossN++
+		// Global-norm clipping at 5 keeps a batch of unlucky hard
+		// negatives from throwing the weights far.
+		var norm float64
+		for _, v := range grads[0] {
+			g := float64(v) / float64(o.Batch)
+			norm += g * g
+		}
+		norm = math.Sqrt(norm)
+		scale := 1 / float64(o.Batch)
+		if norm > 5 {
+			scale *= 5 / norm
+		}
+		// Cosine decay from LR to LR/30 after a linear warm-up over the
+		// first tenth of the run (at most 100 steps), while Adam's moment
+		// estimates settle.
+		lr := o.LR * (1.0/30 + (1-1.0/30)*0.5*(1+math.Cos(math.Pi*float64(step)/float64(o.Steps))))
+		if warm := min(100, o.Steps/10); step < warm {
+			lr *= float64(step) / float64(warm)
+		}
+		c1 := 1 - math.Pow(beta1, float64(step))
+		c2 := 1 - math.Pow(beta2, float64(step))
+		for i, gv := range grads[0] {
+			g := float64(gv) * scale
+			adamM[i] = beta1*adamM[i] + (1-beta1)*g
+			adamV[i] = beta2*adamV[i] + (1-beta2)*g*g
+			m.Params[i] -= float32(lr * (adamM[i] / c1) / (math.Sqrt(adamV[i]/c2) + eps))
+		}
+		if step%o.ValEvery == 0 || step == o.Steps {
+			vs := validate(nets[0], m, val)
+			tl := lossSum / float64(lossN)
+			if res.FirstLoss == 0 {
+				res.FirstLoss = tl
+			}
+			res.LastLoss = tl
+			lossSum, lossN = 0, 0
+			better := vs.MissStrict < bestStats.MissStrict ||
+				(vs.MissStrict == bestStats.MissStrict && vs.Loss < bestStats.Loss)
+			if better {
+				bestStats = vs
+				copy(best, m.Params)
+			}
+			o.Log.Info("train: validation", "step", step, "train_loss", tl, "val_loss", vs.Loss,
+				"miss", vs.MissAt, "fp", vs.FPAt, "miss_strict", vs.MissStrict, "threshold", vs.Threshold, "best", better)
+			if o.Progress != nil {
+				mark := ""
+				if better {
+					mark = " *"
+				}
+				fmt.Fprintf(o.Progress, "\r\033[Kstep %d/%d train loss %.4f | %s%s\n", step, o.Steps, tl, vs, mark)
+			}
+		}
+		if o.Progress != nil {
+			progress(o.Progress, step, o.Steps, lossSum/float64(max(lossN, 1)), time.Since(start))
+		}
+	}
+	if o.Progress != nil {
+		fmt.Fprintln(o.Progress)
+	}
+	copy(m.Params, best)
+	calibrate(nets[0], m, val, d)
+	res.Model = m
+	res.Val = validate(nets[0], m, val)
+	res.Steps = o.Steps
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// progress draws a one-line bar: percentage, step, running loss, ETA.
+func progress(w io.Writer, step, total int, loss float64, el time.Duration) {
+	const width = 30
+	done := width * step / total
+	bar := make([]byte, width)
+	for i := range bar {
+		switch {
+		case i < done:
+			bar[i] = '='
+		case i == done:
+			bar[i] = '>'
+		default:
+			bar[i] = ' '
+		}
+	}
+	eta := time.Duration(float64(el) / float64(step) * float64(total-step)).Round(time.Second)
+	fmt.Fprintf(w, "\r\033[K[%s] %3d%% %d/%d loss %.4f eta %s", bar, 100*step/total, step, total, loss, eta)
+}
+
+// clipScores runs the network over each validation example and returns
+// the best score of each (what a detector would compare with its
+// threshold) and the mean loss.
+func clipScores(n *seqNet, m *nn.Model, val []example) (pos, neg []float64, loss float64) {
+	var dz []float32
+	for _, ex := range val {
+		z := n.forward(m.Params, ex.x)
+		if cap(dz) < len(z) {
+			dz = make([]float32, len(z))
+		}
+		dz = dz[:len(z)]
+		loss += lossGrad(ex, z, dz)
+		best := float32(math.Inf(-1))
+		for _, v := range z {
+			best = max(best, v)
+		}
+		s := float64(nn.Sigmoid(best))
+		if ex.pos {
+			pos = append(pos, s)
+		} else {
+			neg = append(neg, s)
+		}
+	}
+	return pos, neg, loss / float64(max(len(val), 1))
+}
+
+func validate(n *seqNet, m *nn.Model, val []example) ValStats {
+	pos, neg, loss := clipScores(n, m, val)
+	vs := ValStats{Loss: loss}
+	vs.MissAt = share(pos, func(s float64) bool { return s < 0.5 })
+	vs.FPAt = share(neg, func(s float64) bool { return s >= 0.5 })
+	vs.Threshold = strictThreshold(neg)
+	vs.MissStrict = share(pos, func(s float64) bool { return s < vs.Threshold })
+	return vs
+}
+
+// strictThreshold is just above the best score of any negative, but at
+// least 0.5 and at most 0.9999.
+func strictThreshold(neg []float64) float64 {
+	t := 0.5
+	for _, s := range neg {
+		t = max(t, s+1e-4)
+	}
+	return min(t, 0.9999)
+}
+
+func share(xs []float64, f func(float64) bool) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	n := 0
+	for _, x := range xs {
+		if f(x) {
+			n++
+		}
+	}
+	return float64(n) / float64(len(xs))
+}
+
+// calibrate sets the model's default threshold (the strict validation
+// point) and its timing figures: the median word length of the training
+// positives and the median delay from the word's end to the first frame
+// over the threshold on held-out positives.
+func calibrate(n *seqNet, m *nn.Model, val []example, d *Data) {
+	_, neg, _ := clipScores(n, m, val)
+	m.Threshold = float32(strictThreshold(neg))
+	var lens []int
+	for _, c := range d.Pos {
+		lens = append(lens, c.off-c.on)
+	}
+	slices.Sort(lens)
+	if len(lens) > 0 {
+		m.WordSamples = int32(lens[len(lens)/2])
+	}
+	var lags []int
+	hop := m.Config.HopSamples
+	s0 := (m.Config.WindowSamples + hop - 1) / hop
+	for _, ex := range val {
+		if !ex.pos {
+			continue
+		}
+		z := n.forward(m.Params, ex.x)
+		for t, v := range z {
+			if nn.Sigmoid(v) >= m.Threshold {
+				// The word ended about 0.3 s before hi (see positive).
+				wordEnd := (ex.hi+s0)*hop - SampleRate*3/10
+				lags = append(lags, (t+s0)*hop-wordEnd)
+				break
+			}
+		}
+	}
+	slices.Sort(lags)
+	if len(lags) > 0 {
+		m.EndLagSamples = int32(max(lags[len(lags)/2], 0))
+	}
+}

@@ -1,0 +1,363 @@
+package train
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/wakegate/wakegate/wakeword"
+	"github.com/wakegate/wakegate/wakeword/nn"
+)
+
+// smallConfig keeps tests fast: the real front end, a narrow network.
+func smallConfig() nn.Config {
+	c := nn.DefaultConfig()
+	c.Channels = 8
+	c.Dilations = []int{1, 2, 4, 8}
+	return c
+}
+
+func randomModel(r *rand.Rand, c nn.Config) *nn.Model {
+	m := nn.NewModel("w", c)
+	initParams(r, m)
+	for i := range m.Params {
+		m.Params[i] += float32(0.05 * r.NormFloat64())
+	}
+	return m
+}
+
+func TestSeqNetMatchesStream(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	m := randomModel(r, smallConfig())
+	M := m.Config.Mels
+	T := 90
+	x := make([]float32, T*M)
+	for i := range x {
+		x[i] = float32(r.NormFloat64())
+	}
+	z := newSeqNet(m.Config).forward(m.Params, x)
+	s := nn.NewStream(m)
+	for tt := 0; tt < T; tt++ {
+		got := s.Step(x[tt*M : (tt+1)*M])
+		if d := math.Abs(float64(got - z[tt])); d > 1e-4*(1+math.Abs(float64(z[tt]))) {
+			t.Fatalf("frame %d: stream %v, sequence %v", tt, got, z[tt])
+		}
+	}
+}
+
+// TestGradient compares back-propagation with central differences for a
+// sample of parameters of every tensor.
+func TestGradient(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	c := smallConfig()
+	c.Mels = 6
+	c.Channels = 4
+	c.Dilations = []int{1, 2}
+	m := randomModel(r, c)
+	T := 20
+	x := make([]float32, T*c.Mels)
+	for i := range x {
+		x[i] = float32(r.NormFloat64())
+	}
+	net := newSeqNet(c)
+	// A fixed linear loss Σ w_t z_t keeps the check exact: its gradient
+	// with respect to z is w.
+	w := make([]float32, T)
+	for i := range w {
+		w[i] = float32(r.NormFloat64())
+	}
+	loss := func() float64 {
+		z := net.forward(m.Params, x)
+		var s float64
+		for i, v := range z {
+			s += float64(w[i] * v)
+		}
+		return s
+	}
+	loss()
+	g := make([]float32, len(m.Params))
+	net.backward(m.Params, g, w)
+	const h = 3e-3
+	checked := 0
+	for i := 0; i < len(m.Params); i += 7 {
+		old := m.Params[i]
+		m.Params[i] = old + h
+		up := loss()
+		m.Params[i] = old - h
+		down := loss()
+		m.Params[i] = old
+		num := (up - down) / (2 * h)
+		if math.Abs(num-float64(g[i])) > 2e-2*(1+math.Abs(num)) {
+			t.Errorf("param %d: backprop %v, numeric %v", i, g[i], num)
+		}
+		checked++
+	}
+	if checked < 20 {
+		t.Fatalf("only %d parameters checked", checked)
+	}
+}
+
+// synthWord makes a synthetic "wake word": a steady tone then a rising
+// chirp, with a random talker-like pitch factor. Negatives share its
+// start (as "alex" shares the start of "alexa") or are noise, so the
+// network must wait for the end of the word.
+func synthWord(r *rand.Rand, positive bool) []float32 {
+	const rate = SampleRate
+	pre := int((0.2 + 0.3*r.Float64()) * rate)
+	f := 0.85 + 0.3*r.Float64()
+	var seg []float32
+	phase := 0.0
+	tone := func(f0, f1, dur float64) {
+		n := int(dur * rate)
+		for i := 0; i < n; i++ {
+			fr := f0 + (f1-f0)*float64(i)/float64(n)
+			phase += 2 * math.Pi * fr / rate
+			env := math.Sin(math.Pi * float64(i) / float64(n))
+			seg = append(seg, float32(0.3*env*math.Sin(phase)))
+		}
+	}
+	if positive {
+		tone(700*f, 700*f, 0.25)
+		tone(600*f, 1800*f, 0.25)
+	} else {
+		switch r.IntN(4) {
+		case 0: // same start, falling end
+			tone(700*f, 700*f, 0.25)
+			tone(1800*f, 600*f, 0.25)
+		case 1: // same start, steady end
+			tone(700*f, 700*f, 0.25)
+			tone(1200*f, 1200*f, 0.25)
+		case 2: // the start alone
+			tone(700*f, 700*f, 0.3)
+		default:
+			n := int(0.4 * rate)
+			for i := 0; i < n; i++ {
+				seg = append(seg, float32(0.1*r.NormFloat64()))
+			}
+		}
+	}
+	x := make([]float32, pre, pre+len(seg)+rate/3)
+	x = append(x, seg...)
+	return append(x, make([]float32, rate/3)...)
+}
+
+func writeWAV(t testing.TB, path string, x []float32) {
+	var b bytes.Buffer
+	n := len(x) * 2
+	b.WriteString("RIFF")
+	binary.Write(&b, binary.LittleEndian, uint32(36+n))
+	b.WriteString("WAVEfmt ")
+	for _, v := range []any{uint32(16), uint16(1), uint16(1), uint32(SampleRate), uint32(2 * SampleRate), uint16(2), uint16(16)} {
+		binary.Write(&b, binary.LittleEndian, v)
+	}
+	b.WriteString("data")
+	binary.Write(&b, binary.LittleEndian, uint32(n))
+	binary.Write(&b, binary.LittleEndian, toInt16(nil, x))
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// corpus writes synthetic positives and negatives and returns the folders.
+func corpus(t testing.TB, dir string, seed uint64, npos, nneg int) (pos, neg string) {
+	r := rand.New(rand.NewPCG(seed, 9))
+	pos, neg = filepath.Join(dir, "pos"), filepath.Join(dir, "neg")
+	for _, d := range []string{pos, neg} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < npos; i++ {
+		writeWAV(t, filepath.Join(pos, "p"+itoa(i)+".wav"), synthWord(r, true))
+	}
+	for i := 0; i < nneg; i++ {
+		writeWAV(t, filepath.Join(neg, "n"+itoa(i)+".wav"), synthWord(r, false))
+	}
+	return pos, neg
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+var (
+	trained     *Result
+	trainedErr  error
+	trainedOnce sync.Once
+)
+
+// trainSynthetic trains one small model for the tests that need it.
+func trainSynthetic(t *testing.T) *Result {
+	trainedOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "wgtrain")
+		if err != nil {
+			trainedErr = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		pos, neg := corpus(t, dir, 1, 40, 80)
+		d, err := LoadData([]string{pos}, []string{neg}, 1, 25, io.Discard)
+		if err != nil {
+			trainedErr = err
+			return
+		}
+		o := Options{Word: "chirp", Config: smallConfig(), Steps: 300, Batch: 16, LR: 1e-2, ValEvery: 100, PosShare: 0.5}
+		if raceEnabled {
+			o.Steps, o.Batch, o.ValEvery = 40, 8, 20
+		}
+		trained, trainedErr = Train(context.Background(), d, o)
+	})
+	if trainedErr != nil {
+		t.Fatal(trainedErr)
+	}
+	return trained
+}
+
+func TestTrainReducesLoss(t *testing.T) {
+	res := trainSynthetic(t)
+	want := 0.7 // the full run must cut the loss by 30 %
+	if raceEnabled {
+		want = 0.9 // 40 small steps: 10 %
+	}
+	if !(res.LastLoss < want*res.FirstLoss) {
+		t.Fatalf("training loss %.4f -> %.4f: not below %.0f%%", res.FirstLoss, res.LastLoss, 100*want)
+	}
+}
+
+// TestTrainedDetects runs the trained model through the streaming
+// detector on fresh synthetic clips (another seed: never seen in
+// training).
+func TestTrainedDetects(t *testing.T) {
+	if raceEnabled {
+		t.Skip("needs the full training run; covered by go test without -race")
+	}
+	res := trainSynthetic(t)
+	r := rand.New(rand.NewPCG(77, 78))
+	det := nn.NewDetector(res.Model, wakeword.Options{Sensitivity: 0.5})
+	run := func(x []float32) (wakeword.Detection, bool) {
+		det.Reset()
+		pcm := toInt16(nil, x)
+		pcm = append(pcm, make([]int16, 2*wakeword.HopSamples)...)
+		for p := 0; p+wakeword.HopSamples <= len(pcm); p += wakeword.HopSamples {
+			if d, ok := det.Push(pcm[p : p+wakeword.HopSamples]); ok {
+				return d, true
+			}
+		}
+		return wakeword.Detection{}, false
+	}
+	const n = 20
+	hits, fas := 0, 0
+	for i := 0; i < n; i++ {
+		x := synthWord(r, true)
+		on, off, _ := activeSpan(x)
+		if d, ok := run(x); ok {
+			hits++
+			// The word's start must be found within 0.25 s (the pre-roll
+			// margin is 0.5 s).
+			if diff := math.Abs(float64(d.StartSample - int64(on))); diff > 0.25*SampleRate {
+				t.Errorf("start %d, word at %d-%d", d.StartSample, on, off)
+			}
+		}
+		if d, ok := run(synthWord(r, false)); ok {
+			t.Logf("negative %d fired: %+v", i, d)
+			fas++
+		}
+	}
+	if hits < n*8/10 || fas > n/5 {
+		t.Fatalf("%d/%d held-aside positives detected, %d/%d negatives fired", hits, n, fas, n)
+	}
+}
+
+func TestDetectJSON(t *testing.T) {
+	res := trainSynthetic(t)
+	dir := t.TempDir()
+	model := filepath.Join(dir, "chirp.wgm")
+	if err := res.Model.Save(model); err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	wav := filepath.Join(dir, "a.wav")
+	writeWAV(t, wav, synthWord(r, true))
+	bad := filepath.Join(dir, "bad.wav")
+	if err := os.WriteFile(bad, []byte("RIFF\x00\x00"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if err := DetectMain(context.Background(), []string{"--wakeword", model, "--json", wav, bad}, &out, &errb); err != nil {
+		t.Fatal(err, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d lines: %q", len(lines), out.String())
+	}
+	var good struct {
+		File     string       `json:"file"`
+		Duration float64      `json:"duration_s"`
+		Scores   [][2]float64 `json:"scores"`
+		CPU      *float64     `json:"cpu_s"`
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &good); err != nil {
+		t.Fatal(err)
+	}
+	if good.File != wav || good.CPU == nil || len(good.Scores) < int(good.Duration*40) {
+		t.Fatalf("bad line: %s", lines[0])
+	}
+	var best float64
+	for _, s := range good.Scores {
+		best = math.Max(best, s[1])
+	}
+	if best < float64(res.Model.Threshold) && !raceEnabled {
+		t.Errorf("best score %v below the threshold %v on a positive", best, res.Model.Threshold)
+	}
+	if !strings.Contains(lines[1], `"error"`) {
+		t.Errorf("damaged file: %s", lines[1])
+	}
+}
+
+func TestMainErrors(t *testing.T) {
+	var out, errb bytes.Buffer
+	if err := Main(context.Background(), []string{"--word", "x"}, &out, &errb); err == nil {
+		t.Fatal("missing folders accepted")
+	}
+	if err := Main(context.Background(), []string{"--help"}, &out, &errb); err != nil || !strings.Contains(errb.String(), "usage") {
+		t.Fatalf("--help: %v %q", err, errb.String())
+	}
+	dir := t.TempDir()
+	junk := filepath.Join(dir, "junk.wgm")
+	os.WriteFile(junk, []byte("not a model"), 0o644)
+	if err := DetectMain(context.Background(), []string{"--wakeword", junk, "x.wav"}, &out, &errb); err == nil {
+		t.Fatal("foreign model file accepted")
+	}
+}
+
+func TestReadWAVErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		data string
+	}{
+		{"empty", ""},
+		{"not riff", "hello world, this is text"},
+		{"no data", "RIFF\x04\x00\x00\x00WAVE"},
+		{"data before fmt", "RIFF\x10\x00\x00\x00WAVEdata\x02\x00\x00\x00\x01\x02"},
+	}
+	for _, tc := range tests {
+		if _, _, err := parseWAV([]byte(tc.data)); err == nil {
+			t.Errorf("%s: no error", tc.name)
+		}
+	}
+}
+
+func FuzzParseWAV(f *testing.F) {
+	f.Add([]byte("RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x80\x3e\x00\x00\x00\x7d\x00\x00\x02\x00\x10\x00data\x00\x00\x00\x00"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		parseWAV(b) // must not panic
+	})
+}
