@@ -108,7 +108,7 @@ func fixture(t *testing.T, name string, from, to int) []int16 {
 // converse streams audio in chunks of chunk samples (stopping at a
 // StopCapture when lockstep is set), ends the stream with endReason (or
 // service_stop after a StopCapture) and returns the result and the number
-// of samples sent.
+// of samples sent. It may run on any goroutine.
 func converse(t *testing.T, c *upstream.Client, st upstream.Start, audio []int16, chunk int, endReason string) (upstream.Result, int, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -136,12 +136,15 @@ func converse(t *testing.T, c *upstream.Client, st upstream.Start, audio []int16
 		}
 		n := min(chunk, len(audio)-sent)
 		if err := s.Send(audio[sent : sent+n]); err != nil {
-			t.Fatalf("Send: %v", err)
+			s.End(upstream.EndError, "")
+			s.Wait(ctx)
+			return upstream.Result{}, sent, err
 		}
 		sent += n
 	}
 	if err := s.End(endReason, ""); err != nil {
-		t.Fatal(err)
+		s.Wait(ctx)
+		return upstream.Result{}, sent, err
 	}
 	res, err := s.Wait(ctx)
 	return res, sent, err

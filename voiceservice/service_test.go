@@ -532,3 +532,41 @@ func BenchmarkChunk(b *testing.B) {
 		in.stopped, in.pending = false, in.pending[:0]
 	}
 }
+
+// TestConcurrentInteractions runs several devices at once and checks that
+// every stored recording holds exactly its own device's audio.
+func TestConcurrentInteractions(t *testing.T) {
+	dir := t.TempDir()
+	svc, addr := startService(t, Config{DataDir: dir}, ServeOptions{})
+	const devices = 6
+	errs := make(chan error, devices)
+	want := make([][]int16, devices)
+	for d := range devices {
+		rng := rand.New(rand.NewPCG(1, uint64(d)))
+		want[d] = make([]int16, 8000+1000*d)
+		for i := range want[d] {
+			want[d][i] = int16(rng.IntN(2001) - 1000)
+		}
+	}
+	for d := range devices {
+		c := dial(t, upstream.Config{Addr: addr, Plaintext: true, DeviceID: "dev" + string(rune('0'+d))})
+		go func() {
+			_, _, err := converse(t, c, upstream.Start{InteractionID: "c" + string(rune('0'+d)), Trigger: upstream.TriggerButton}, want[d], 320, upstream.EndEndpoint)
+			errs <- err
+		}()
+	}
+	for range devices {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(svc.Records()); n != devices {
+		t.Fatalf("%d records, want %d", n, devices)
+	}
+	for d := range devices {
+		_, got := readWAV(t, filepath.Join(dir, "c"+string(rune('0'+d))+".wav"))
+		if !equal(got, want[d]) {
+			t.Errorf("device %d: stored %d samples that differ from the %d sent", d, len(got), len(want[d]))
+		}
+	}
+}
