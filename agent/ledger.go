@@ -91,4 +91,3 @@ func (l *Ledger) addMutedFrames(n int64) {
 	l.framesReadWhileMuted += n
 	l.mu.Unlock()
 }
-

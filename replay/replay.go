@@ -20,11 +20,11 @@ import (
 
 // Options configure one replay.
 type Options struct {
-	Input       string        // WAV file (any rate, channels, PCM or float)
-	Paced       bool          // replay in real time (demo) instead of as fast as possible
-	WakeWords   []string      // wake-word files (templates or models)
-	Sensitivity float64       // 0 = the files' defaults
-	Gate        agent.Config  // gate timing (Lockstep is forced on)
+	Input       string       // WAV file (any rate, channels, PCM or float)
+	Paced       bool         // replay in real time (demo) instead of as fast as possible
+	WakeWords   []string     // wake-word files (templates or models)
+	Sensitivity float64      // 0 = the files' defaults
+	Gate        agent.Config // gate timing (Lockstep is forced on)
 	Events      []agent.ScheduledControl
 	// The reference service's follow-up policy: answer with ExpectSpeech for
 	// up to ExpectSpeechTurns consecutive turns.
