@@ -17,6 +17,15 @@ func runVAD(cfg VADConfig, s []int16) []bool {
 	return out
 }
 
+// dc returns n samples of the constant v.
+func dc(n int, v float64) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = v
+	}
+	return x
+}
+
 func countTrue(d []bool) int {
 	n := 0
 	for _, b := range d {
@@ -43,6 +52,9 @@ func TestVADNonSpeech(t *testing.T) {
 		{"tone 440 Hz", scaleTo(tone(440, n), -20)},
 		{"tone 1 kHz", scaleTo(tone(1000, n), -20)},
 		{"tone 3 kHz", scaleTo(tone(3000, n), -6)},
+		// A microphone's DC offset (here 1/32 of full scale) lies far below
+		// the speech band and must not raise its level.
+		{"DC offset", mix(scaleTo(whiteNoise(rng, n), -70), dc(n, 1.0/32))},
 	}
 	for _, db := range []float64{-70, -50, -30, -10} {
 		cases = append(cases,
