@@ -18,6 +18,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/peer"
 	"google.golang.org/grpc/status"
 
 	"github.com/wakegate/wakegate/dsp"
@@ -174,19 +175,31 @@ func (s *Service) Register(r grpc.ServiceRegistrar) {
 // device token (codes.Unauthenticated) before they reach a handler.
 func (s *Service) ServerOptions() []grpc.ServerOption {
 	return []grpc.ServerOption{
-		grpc.ChainUnaryInterceptor(func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+		grpc.ChainUnaryInterceptor(func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 			if err := s.authorize(ctx); err != nil {
+				s.logRejected(ctx, info.FullMethod, err)
 				return nil, err
 			}
 			return h(ctx, req)
 		}),
-		grpc.ChainStreamInterceptor(func(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, h grpc.StreamHandler) error {
+		grpc.ChainStreamInterceptor(func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
 			if err := s.authorize(ss.Context()); err != nil {
+				s.logRejected(ss.Context(), info.FullMethod, err)
 				return err
 			}
 			return h(srv, ss)
 		}),
 	}
+}
+
+// logRejected tells the owner that something without a valid token tried
+// to talk to the service.
+func (s *Service) logRejected(ctx context.Context, method string, err error) {
+	addr := "unknown"
+	if p, ok := peer.FromContext(ctx); ok {
+		addr = p.Addr.String()
+	}
+	s.log.Warn("voiceservice: rejected call", "peer", addr, "method", method, "reason", status.Convert(err).Message())
 }
 
 // authorize checks the "authorization: Bearer <token>" metadata.
