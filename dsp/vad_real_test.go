@@ -186,7 +186,7 @@ func addNoise(s []int16, noise []float64, snr float64) []int16 {
 // in nearly every recording, most of its loud hops must be speech, and
 // little of the surrounding room noise may be. With white noise added at
 // 10 dB SNR most words must still be found (0.757 of this set when written,
-// 0.48 with the older 9 dB threshold).
+// 0.486 with a 9 dB threshold).
 func TestVADRealSpeech(t *testing.T) {
 	t.Parallel()
 	if _, err := exec.LookPath("flac"); err != nil {
