@@ -24,13 +24,23 @@ type cell struct {
 // giving the lowest normalised cost wins, which keeps short and long paths
 // comparable.
 type matcher struct {
-	ref  [][numDims]float64
+	n    int       // reference frames M
+	unit []float64 // reference frames scaled to unit length, M×numDims row-major
+	x    [numDims]float64
 	prev []cell
 	cur  []cell
 }
 
 func newMatcher(ref [][numDims]float64) *matcher {
-	m := &matcher{ref: ref, prev: make([]cell, len(ref)), cur: make([]cell, len(ref))}
+	m := &matcher{
+		n:    len(ref),
+		unit: make([]float64, len(ref)*numDims),
+		prev: make([]cell, len(ref)),
+		cur:  make([]cell, len(ref)),
+	}
+	for i := range ref {
+		unitTo(m.unit[i*numDims:(i+1)*numDims], &ref[i])
+	}
 	m.reset()
 	return m
 }
@@ -44,76 +54,75 @@ func (m *matcher) reset() {
 	}
 }
 
-// dist is the cosine distance 1 − cos∠(a, b) between two feature frames,
-// in 0..2. Cosine rather than Euclidean distance: the high-passed cepstra
-// shrink towards zero in steady sounds and grow at transitions, and what
-// identifies a word is the direction of change, not how loudly or sharply
-// it was said. (On the wake-word benchmark, Euclidean distance separated
-// the owner's word from other speech far worse.) cosFloor keeps the
-// distance of an all-zero frame finite.
-func dist(a, b *[numDims]float64) float64 {
-	var ab, aa, bb float64
-	for i := range a {
-		ab += a[i] * b[i]
-		aa += a[i] * a[i]
-		bb += b[i] * b[i]
+// unitTo writes x/√(|x|²+cosFloor) to dst, so that the cosine distance of
+// two frames is 1 minus the dot product of their unit vectors.
+//
+// Frames are compared by cosine distance 1 − cos∠(a, b), in 0..2, rather
+// than Euclidean distance: the high-passed cepstra shrink towards zero in
+// steady sounds and grow at transitions, and what identifies a word is the
+// direction of change, not how loudly or sharply it was said. (On the
+// wake-word benchmark, Euclidean distance separated the owner's word from
+// other speech far worse.)
+func unitTo(dst []float64, x *[numDims]float64) {
+	var xx float64
+	for _, v := range x {
+		xx += v * v
 	}
-	return 1 - ab/math.Sqrt((aa+cosFloor)*(bb+cosFloor))
+	s := 1 / math.Sqrt(xx+cosFloor)
+	for i, v := range x {
+		dst[i] = v * s
+	}
 }
 
-// cosFloor is negligible against any real frame's squared norm (≥ 1e-6
-// even in digital silence after the dsp log floor).
+// cosFloor keeps the unit vector of an all-zero frame finite; it is
+// negligible against any real frame's squared norm.
 const cosFloor = 1e-12
-
-// extend returns the cost and weight of path p after a step of cost dc
-// and weight dw.
-func extend(p cell, dc, dw float64) (float64, float64) {
-	return p.cost + dc, p.weight + dw
-}
 
 // push aligns live frame x (index n in the stream) and returns the best
 // path ending at the template's last frame: its normalised cost and start
-// frame.
+// frame (-1 while no path has reached the end).
+//
+// Predecessors are compared by normalised cost c/w without dividing:
+// c1/w1 < c2/w2 ⇔ c1·w2 < c2·w1 for positive weights, and an unreachable
+// cell (cost +Inf) never wins.
 func (m *matcher) push(x *[numDims]float64, n int64) (cost float64, start int64) {
+	unitTo(m.x[:], x)
 	m.prev, m.cur = m.cur, m.prev
-	prev, cur := m.prev, m.cur
+	prev, cur := m.prev[:m.n], m.cur[:m.n]
+	unit := m.unit[:m.n*numDims]
 	for i := range cur {
-		d := dist(&m.ref[i], x)
+		r := unit[i*numDims : (i+1)*numDims : (i+1)*numDims]
+		var dot float64
+		for k, v := range m.x {
+			dot += r[k] * v
+		}
+		d := 1 - dot
 		var best cell
 		if i == 0 {
-			// A fresh path starting at this live frame.
+			// A fresh path starting at this live frame...
 			best = cell{cost: d, weight: 1, start: n}
-			// Or stay on the first template frame (live is slower).
-			if p := prev[0]; !math.IsInf(p.cost, 1) {
-				c, w := extend(p, d, 1)
-				if c/w < best.cost/best.weight {
-					best = cell{c, w, p.start}
-				}
+			// ...or stay on the first template frame (live is slower).
+			if p := prev[0]; (p.cost+d)*best.weight < best.cost*(p.weight+1) {
+				best = cell{p.cost + d, p.weight + 1, p.start}
 			}
 		} else {
-			best = noPath
 			// Diagonal: both advance.
-			if p := prev[i-1]; !math.IsInf(p.cost, 1) {
-				c, w := extend(p, 2*d, 2)
-				best = cell{c, w, p.start}
-			}
+			p := prev[i-1]
+			best = cell{p.cost + 2*d, p.weight + 2, p.start}
 			// Template advances, live stays (live is faster).
-			if p := cur[i-1]; !math.IsInf(p.cost, 1) {
-				c, w := extend(p, d, 1)
-				if c/w < best.cost/best.weight {
-					best = cell{c, w, p.start}
-				}
+			if p := cur[i-1]; (p.cost+d)*best.weight < best.cost*(p.weight+1) {
+				best = cell{p.cost + d, p.weight + 1, p.start}
 			}
 			// Live advances, template stays (live is slower).
-			if p := prev[i]; !math.IsInf(p.cost, 1) {
-				c, w := extend(p, d, 1)
-				if c/w < best.cost/best.weight {
-					best = cell{c, w, p.start}
-				}
+			if p := prev[i]; (p.cost+d)*best.weight < best.cost*(p.weight+1) {
+				best = cell{p.cost + d, p.weight + 1, p.start}
 			}
 		}
 		cur[i] = best
 	}
 	last := cur[len(cur)-1]
+	if math.IsInf(last.cost, 1) {
+		return last.cost, -1
+	}
 	return last.cost / last.weight, last.start
 }

@@ -3,6 +3,7 @@ package template
 import (
 	"bytes"
 	"errors"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -235,5 +236,39 @@ func BenchmarkTemplatePush(b *testing.B) {
 		}
 		d.Push(stream[off : off+wakeword.HopSamples])
 		off += wakeword.HopSamples
+	}
+}
+
+// BenchmarkMatchers measures the DTW part of a hop alone: three
+// references of 60 frames (a typical enrolled wake word of 0.6 s), random
+// features from a seeded generator.
+func BenchmarkMatchers(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	frame := func() (f [numDims]float64) {
+		for i := range f {
+			f[i] = r.NormFloat64()
+		}
+		return f
+	}
+	var ms []*matcher
+	for range 3 {
+		ref := make([][numDims]float64, 60)
+		for i := range ref {
+			ref[i] = frame()
+		}
+		ms = append(ms, newMatcher(ref))
+	}
+	live := make([][numDims]float64, 1000)
+	for i := range live {
+		live[i] = frame()
+	}
+	b.ReportAllocs()
+	n := int64(0)
+	for b.Loop() {
+		x := &live[n%int64(len(live))]
+		for _, m := range ms {
+			m.push(x, n)
+		}
+		n++
 	}
 }

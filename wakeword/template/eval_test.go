@@ -1,13 +1,9 @@
 package template
 
 import (
-	"bytes"
-	"encoding/binary"
 	"flag"
-	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -17,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/wakegate/wakegate/audio"
 	"github.com/wakegate/wakegate/wakeword"
 )
 
@@ -31,20 +28,10 @@ var (
 	dataDir  = flag.String("template.data", "/work/shared/data/wake-word-benchmark", "wake-word benchmark directory")
 )
 
-// decodeFLAC decodes a 16 kHz mono FLAC file to samples with the flac CLI.
-// Damaged files decode partly (flac reports lost frames); they are
-// reported as errors.
+// decodeFLAC decodes a 16 kHz recording with package audio, which
+// reports damaged FLAC files (lost frames inside the word) as errors.
 func decodeFLAC(path string) ([]int16, error) {
-	cmd := exec.Command("flac", "-d", "-c", "-s", "--force-raw-format", "--endian=little", "--sign=signed", path)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	raw, err := cmd.Output()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v: %s", path, err, strings.TrimSpace(stderr.String()))
-	}
-	s := make([]int16, len(raw)/2)
-	binary.Read(bytes.NewReader(raw), binary.LittleEndian, s)
-	return s, nil
+	return audio.LoadInt16(path, 16000)
 }
 
 // framesOf runs the live front end over a recording followed by 200 ms of
@@ -91,9 +78,6 @@ func TestEvalAlexa(t *testing.T) {
 	alexaDir := filepath.Join(*dataDir, "alexa")
 	if _, err := os.Stat(alexaDir); err != nil {
 		t.Skip("no benchmark data:", err)
-	}
-	if _, err := exec.LookPath("flac"); err != nil {
-		t.Skip("flac not installed")
 	}
 	maxSessions, negEvery := 3, 50 // smoke: 3 sessions, 2% of the negatives
 	if raceEnabled {
