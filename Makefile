@@ -1,20 +1,40 @@
 # Wakegate build, test and run targets. `make help` lists them.
 GO       ?= go
 BIN      ?= bin
-GOFLAGS  ?=
+PREFIX   ?= /usr/local
 
-.PHONY: help build run test vet proto fixtures clean
+.PHONY: help build run test test-deps vet proto fixtures fixtures-check bench clean
 
 help: ## list the targets
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
 
-build: ## build bin/wakegate for this machine
-	$(GO) build $(GOFLAGS) -o $(BIN)/wakegate ./cmd/wakegate
+build: ## build bin/wakegate and bin/wakegate-server for this machine
+	$(GO) build -o $(BIN)/wakegate ./cmd/wakegate
+	$(GO) build -o $(BIN)/wakegate-server ./cmd/wakegate-server
 
-test: ## run every test (vet, race detector, fixture reproducibility)
+run: build ## the demo: the agent and the reference service on loopback, replaying a scene in real time
+	$(BIN)/wakegate demo
+
+test-deps: ## install what the tests need (espeak-ng) if missing
+	scripts/install-test-deps.sh
+
+test: test-deps ## run every test: gofmt, vet, the race detector, fixture reproducibility
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
+proto: ## regenerate the gRPC code from proto/ (needs protoc)
+	proto/gen.sh
+
+fixtures: build ## regenerate testdata/ (espeak-ng scenes, enrollment examples, the computer template)
+	scripts/make-fixtures.sh
+	$(BIN)/wakegate enroll --word computer --out testdata/computer.wgt testdata/enroll/computer-1.wav testdata/enroll/computer-2.wav testdata/enroll/computer-3.wav testdata/enroll/computer-4.wav
+
+fixtures-check: ## check that testdata/ is exactly what `make fixtures` writes
+	scripts/make-fixtures.sh --check
+
+bench: ## hot-path benchmarks (see BENCHMARKS.md)
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./dsp/... ./wakeword/... ./agent/ ./leds/ ./alarm/ ./presence/ | tee bench.out
+
 clean: ## remove build output
-	rm -rf $(BIN)
+	rm -rf $(BIN) demo-data

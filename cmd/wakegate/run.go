@@ -1,0 +1,243 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wakegate/wakegate/agent"
+	"github.com/wakegate/wakegate/audiodev"
+	"github.com/wakegate/wakegate/capture"
+	"github.com/wakegate/wakegate/config"
+	"github.com/wakegate/wakegate/dsp"
+	"github.com/wakegate/wakegate/upstream"
+	"github.com/wakegate/wakegate/wakeword"
+)
+
+func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("run", "run [flags]", stderr)
+	configPath := fs.String("config", "", "configuration `FILE` (default "+defaultConfigHint+")")
+	input := fs.String("input", "", "capture source: \"\" = microphone, \"-\" = raw 16 kHz s16le on stdin, or a WAV file (overrides audio.input)")
+	var words stringList
+	fs.Var(&words, "wakeword", "wake-word `FILE` (repeatable; overrides wakeword.files)")
+	addr := fs.String("addr", "", "voice service address (overrides upstream.addr)")
+	plaintext := fs.Bool("plaintext", false, "talk to the service without TLS (loopback only unless the config allows remote)")
+	preroll := fs.Duration("preroll", 0, "pre-roll before the wake word (overrides gate.preroll; at most 1s)")
+	backend := fs.String("backend", "", "audio backend: alsa, pulse or null (overrides audio.backend)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return fmt.Errorf("%w: run takes no arguments (did you mean --input %s?)", errUsage, fs.Arg(0))
+	}
+	cfg, err := loadConfig(*configPath)
+	if err != nil {
+		return err
+	}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "input":
+			cfg.Audio.Input = *input
+		case "wakeword":
+			cfg.WakeWord.Files = words
+		case "addr":
+			cfg.Upstream.Addr = *addr
+		case "plaintext":
+			cfg.Upstream.Plaintext = *plaintext
+		case "preroll":
+			cfg.Gate.Preroll = config.Duration{Duration: *preroll}
+		case "backend":
+			cfg.Audio.Backend = *backend
+		}
+	})
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	return runAgent(ctx, cfg, stderr)
+}
+
+func newLogger(c config.Config, w io.Writer) *slog.Logger {
+	var lv slog.Level
+	_ = lv.UnmarshalText([]byte(c.Log.Level)) // validated by config
+	o := &slog.HandlerOptions{Level: lv}
+	if c.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, o))
+	}
+	return slog.New(slog.NewTextHandler(w, o))
+}
+
+// openSource opens the configured capture source.
+func openSource(c config.Config) (agent.Source, func() error, error) {
+	switch c.Audio.Input {
+	case "":
+		m, err := audiodev.OpenCapture(audiodev.Config{Device: c.Audio.Device, PeriodMs: c.Audio.PeriodMs, Backend: c.Audio.Backend})
+		if err != nil {
+			return nil, nil, err
+		}
+		return m, m.Close, nil
+	case "-":
+		r := capture.NewRaw(os.Stdin)
+		return r, r.Close, nil
+	default:
+		f, err := capture.OpenFile(c.Audio.Input, capture.FileOptions{Paced: c.Audio.Paced})
+		if err != nil {
+			return nil, nil, err
+		}
+		return f, f.Close, nil
+	}
+}
+
+func readToken(path string) (string, error) {
+	if path == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("upstream token: %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// runAgent wires the configured parts and runs until ctx ends.
+func runAgent(ctx context.Context, c config.Config, stderr io.Writer) error {
+	log := newLogger(c, stderr)
+	slog.SetDefault(log)
+
+	hw, err := openHardware(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer hw.close()
+
+	var det agent.Detector
+	if len(c.WakeWord.Files) > 0 {
+		files, err := resolveWakeWords(c.WakeWord.Files)
+		if err != nil {
+			return err
+		}
+		d, err := wakeword.LoadAll(files, wakeword.Options{Sensitivity: c.WakeWord.Sensitivity, Refractory: c.WakeWord.Refractory.Duration})
+		if err != nil {
+			return err
+		}
+		det = d
+	}
+	token, err := readToken(c.Upstream.TokenFile)
+	if err != nil {
+		return err
+	}
+	client, err := upstream.Dial(upstream.Config{
+		Addr: c.Upstream.Addr, DeviceID: c.DeviceID, Token: token,
+		CAFile: c.Upstream.CAFile, CertFile: c.Upstream.CertFile, KeyFile: c.Upstream.KeyFile, ServerName: c.Upstream.ServerName,
+		Plaintext: c.Upstream.Plaintext, AllowInsecureRemote: c.Upstream.AllowInsecureRemote, QueueChunks: c.Upstream.QueueChunks,
+	})
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+
+	// The mute switch is read before the microphone is ever opened: a device
+	// muted at boot never captures.
+	muted := false
+	if hw.mute != nil {
+		m, err := hw.mute.Init()
+		if err != nil {
+			return fmt.Errorf("mute switch: %w (refusing to start unmuted)", err)
+		}
+		muted = m
+	}
+	src, closeSrc, err := openSource(c)
+	if err != nil {
+		return err
+	}
+	defer closeSrc()
+
+	audit, err := openAudit(c.Audit.File)
+	if err != nil {
+		return err
+	}
+	defer audit.Close()
+
+	a, err := agent.New(gateConfig(c), agent.Deps{
+		Source:    src,
+		Detector:  det,
+		VAD:       dsp.NewVAD(dsp.DefaultVADConfig()),
+		Indicator: hw.indicator,
+		Upstream:  client,
+		Sidecars:  sidecars(c),
+		Log:       log,
+		Audit:     audit.write,
+	}, muted)
+	if err != nil {
+		return err
+	}
+	log.Info("wakegate running", "input", inputName(c.Audio.Input), "wakewords", c.WakeWord.Files,
+		"service", c.Upstream.Addr, "preroll", c.Gate.Preroll.Duration, "muted", muted)
+
+	var wg sync.WaitGroup
+	hctx, stopHW := context.WithCancel(ctx)
+	hw.start(hctx, &wg, a, log)
+	err = a.Run(ctx)
+	stopHW()
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	log.Info("wakegate stopped", "cause", context.Cause(ctx))
+	return nil
+}
+
+func inputName(in string) string {
+	switch in {
+	case "":
+		return "microphone"
+	case "-":
+		return "stdin"
+	}
+	return in
+}
+
+// auditLog appends one JSON line per stream: metadata only (P5).
+type auditLog struct {
+	mu sync.Mutex
+	f  *os.File
+}
+
+func openAudit(path string) (*auditLog, error) {
+	if path == "" {
+		return &auditLog{}, nil
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o640)
+	if err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	return &auditLog{f: f}, nil
+}
+
+func (l *auditLog) write(r agent.StreamRecord) {
+	if l.f == nil {
+		return
+	}
+	b, _ := json.Marshal(struct {
+		Time time.Time `json:"time"`
+		agent.StreamRecord
+	}{time.Now().UTC(), r})
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, err := l.f.Write(append(b, '\n')); err != nil {
+		slog.Error("audit log", "err", err)
+	}
+}
+
+func (l *auditLog) Close() error {
+	if l.f == nil {
+		return nil
+	}
+	return l.f.Close()
+}
