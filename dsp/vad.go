@@ -91,6 +91,10 @@ const (
 	// level above the noise for that long.
 	vadMinBlocks    = 10
 	vadMinBlockHops = 30
+	// vadLeadInDB is how far above the floor a hop must be to count as the
+	// lead-in of an utterance (see leadIn): well above the 1-2 dB by which
+	// noise hops stray above the floor.
+	vadLeadInDB = 4
 )
 
 // VAD is an energy and spectral voice activity detector for 16 kHz audio in
@@ -201,7 +205,10 @@ func (v *VAD) Reset() {
 // OnsetHops reports, right after Push turned true, how many hops of speech the
 // detector has seen counting the current one: the current hop and the
 // OnsetHops-1 hops before it are the start of the utterance that the onset
-// delay held back. It returns 0 after any other Push.
+// delay held back. It counts at least the MinSpeechHops speech-like hops, and
+// further back over hops that stood clearly above the noise floor (a soft
+// rise or a leading fricative), up to 300 ms. It returns 0 after any other
+// Push.
 func (v *VAD) OnsetHops() int { return v.onset }
 
 // Push consumes one hop of HopSamples samples (it panics otherwise) and
@@ -385,7 +392,25 @@ func (v *VAD) decide(active bool) bool {
 	if active && v.run >= max(v.cfg.MinSpeechHops, 1) {
 		v.speech = true
 		v.hang = v.cfg.HangoverHops
-		v.onset = v.run
+		v.onset = max(v.run, v.leadIn())
 	}
 	return v.speech
+}
+
+// leadIn counts the newest hops, back from the current one, whose level
+// stood at least vadLeadInDB above the noise floor: the start of an utterance
+// often rises softly or begins with a fricative, both too weak or too
+// noise-like to count as speech-like, yet part of the word.
+func (v *VAD) leadIn() int {
+	n := 0
+	for i := v.ilev - 1; n < v.nlev; i-- {
+		if i < 0 {
+			i += vadStatHops
+		}
+		if v.levels[i] < v.floor+vadLeadInDB {
+			break
+		}
+		n++
+	}
+	return n
 }
