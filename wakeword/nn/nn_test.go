@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/wakegate/wakegate/dsp"
 	"github.com/wakegate/wakegate/wakeword"
 )
 
@@ -206,5 +207,23 @@ func BenchmarkStreamStep(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		s.Step(frame)
+	}
+}
+
+// BenchmarkFeatures times the front end alone at the model's 20 ms hop
+// (one op = one feature frame = two 10 ms hops).
+func BenchmarkFeatures(b *testing.B) {
+	fe, err := dsp.NewFeatures(DefaultConfig().FeatureConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	hop := make([]int16, DefaultConfig().HopSamples)
+	for j := range hop {
+		hop[j] = int16(r.NormFloat64() * 1000)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		fe.Push(hop)
 	}
 }

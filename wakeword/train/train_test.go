@@ -361,3 +361,32 @@ func FuzzParseWAV(f *testing.F) {
 		parseWAV(b) // must not panic
 	})
 }
+
+// TestFineTune runs `train --base`: the result keeps the base model's
+// word, shape and normalisation and is a loadable model file.
+func TestFineTune(t *testing.T) {
+	res := trainSynthetic(t)
+	dir := t.TempDir()
+	base := filepath.Join(dir, "base.wgm")
+	if err := res.Model.Save(base); err != nil {
+		t.Fatal(err)
+	}
+	pos, neg := corpus(t, dir, 2, 8, 8)
+	out := filepath.Join(dir, "tuned.wgm")
+	var so, se bytes.Buffer
+	err := Main(context.Background(), []string{"--base", base, "--pos", pos, "--neg", neg, "--out", out,
+		"--steps", "4", "--batch", "4", "--quiet", "--val", "30"}, &so, &se)
+	if err != nil {
+		t.Fatal(err, se.String())
+	}
+	m, err := nn.LoadModel(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Word != "chirp" || m.Config.Channels != res.Model.Config.Channels || m.Mean[3] != res.Model.Mean[3] {
+		t.Fatalf("fine-tuned model lost the base: word %q, %d channels", m.Word, m.Config.Channels)
+	}
+	if !strings.Contains(so.String(), "wrote "+out) {
+		t.Errorf("summary: %q", so.String())
+	}
+}
