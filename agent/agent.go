@@ -158,7 +158,14 @@ type Deps struct {
 	// Audit, if set, is told of every stream once it has closed (metadata
 	// only; called from any goroutine).
 	Audit func(StreamRecord)
+	// Heartbeat, if set, is called from the loop at least every
+	// HeartbeatEvery while it is healthy (capturing, or muted and waiting),
+	// so a supervisor's watchdog can restart a stuck loop.
+	Heartbeat func()
 }
+
+// HeartbeatEvery is the longest gap between Heartbeat calls of a healthy loop.
+const HeartbeatEvery = time.Second
 
 type gateState int
 
@@ -230,6 +237,7 @@ type Agent struct {
 	nextID     int
 	runNonce   int64
 	schedule   []ScheduledControl
+	lastBeat   time.Time
 }
 
 // New checks the configuration and returns an agent. muted is the mute
@@ -344,6 +352,7 @@ func (a *Agent) run(ctx context.Context, schedule []ScheduledControl) (err error
 			}
 			continue
 		}
+		a.beat()
 		n, rerr := a.d.Source.Read(a.hop)
 		if a.mutedNow.Load() {
 			// Read raced with the mute switch: the frame is discarded, and
@@ -384,13 +393,29 @@ func (a *Agent) waitWhileMuted(ctx context.Context) (done bool, err error) {
 		}
 		return false, nil
 	}
+	t := time.NewTimer(HeartbeatEvery / 2)
+	defer t.Stop()
 	select {
 	case <-ctx.Done():
 		return true, nil
 	case c := <-a.controls:
 		a.handle(c)
+	case <-t.C:
+		a.beat()
 	}
 	return false, nil
+}
+
+// beat calls the heartbeat, at most every HeartbeatEvery/4 (the loop runs
+// every 10 ms; the watchdog needs far less).
+func (a *Agent) beat() {
+	if a.d.Heartbeat == nil {
+		return
+	}
+	if now := time.Now(); now.Sub(a.lastBeat) >= HeartbeatEvery/4 {
+		a.lastBeat = now
+		a.d.Heartbeat()
+	}
 }
 
 func (a *Agent) drainControls() {
