@@ -178,16 +178,19 @@ func (f *RealFFT) transform(z []complex128) {
 			w1, w2, w3 := st.w1[:len(b0)], st.w2[:len(b0)], st.w3[:len(b0)]
 			b1, b2, b3 = b1[:len(b0)], b2[:len(b0)], b3[:len(b0)]
 			for k, x0 := range b0 {
-				x2, x1, x3 := b1[k], b2[k], b3[k]
-				a1, a2, a3 := w1[k], w2[k], w3[k]
-				t1r := real(a1)*real(x1) - imag(a1)*imag(x1)
-				t1i := real(a1)*imag(x1) + imag(a1)*real(x1)
+				// Operands are loaded just before use to keep fewer values live
+				// at once (the amd64 port has 15 float registers to spare).
+				x2, a2 := b1[k], w2[k]
 				t2r := real(a2)*real(x2) - imag(a2)*imag(x2)
 				t2i := real(a2)*imag(x2) + imag(a2)*real(x2)
-				t3r := real(a3)*real(x3) - imag(a3)*imag(x3)
-				t3i := real(a3)*imag(x3) + imag(a3)*real(x3)
 				s02r, s02i := real(x0)+t2r, imag(x0)+t2i
 				d02r, d02i := real(x0)-t2r, imag(x0)-t2i
+				x1, a1 := b2[k], w1[k]
+				t1r := real(a1)*real(x1) - imag(a1)*imag(x1)
+				t1i := real(a1)*imag(x1) + imag(a1)*real(x1)
+				x3, a3 := b3[k], w3[k]
+				t3r := real(a3)*real(x3) - imag(a3)*imag(x3)
+				t3i := real(a3)*imag(x3) + imag(a3)*real(x3)
 				s13r, s13i := t1r+t3r, t1i+t3i
 				e13r, e13i := t1i-t3i, t3r-t1r // -i·(t1 - t3)
 				b0[k] = complex(s02r+s13r, s02i+s13i)
