@@ -244,7 +244,8 @@ func (v *VAD) measure() bool {
 		frame[i] = x * win[i]
 	}
 	v.fft.Coefficients(v.coeffs, frame)
-	band := PowerSpectrum(v.power, v.coeffs)[v.lo : v.hi+1]
+	// Only the speech band is needed.
+	band := PowerSpectrum(v.power[v.lo:v.hi+1], v.coeffs[v.lo:v.hi+1])
 
 	// Tiny offset: keeps logs finite in digital silence (≈ -190 dBFS per bin).
 	const eps = 1e-20
