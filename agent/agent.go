@@ -67,9 +67,10 @@ type Upstream interface {
 }
 
 // Sidecar is an audio-free detector that runs on every hop while the
-// microphone is on (alarm-sound detection); it reports event kinds only.
+// microphone is on (alarm-sound detection). It reports an event's kind and
+// where it began, in samples since its last Reset; never audio.
 type Sidecar interface {
-	Push(hop []int16) (kind string, ok bool)
+	Push(hop []int16) (kind string, sample int64, ok bool)
 	Reset()
 }
 
@@ -550,10 +551,15 @@ func (a *Agent) process(hop []int16) {
 		det, detected = a.d.Detector.Push(hop)
 	}
 	for _, s := range a.d.Sidecars {
-		if kind, ok := s.Push(hop); ok {
-			a.Ledger.addEvent(a.pos, kind)
-			a.log.Info("sound event", "kind", kind, "sample", a.pos)
-			a.report(upstream.Event{Kind: upstream.EventAlarm, Alarm: kind, DeviceSample: a.pos})
+		if kind, at, ok := s.Push(hop); ok {
+			at += a.detOrigin
+			a.Ledger.addEvent(at, kind)
+			a.log.Warn("alarm sound heard", "kind", kind, "sample", at)
+			a.report(upstream.Event{Kind: upstream.EventAlarm, Alarm: kind, DeviceSample: at})
+			if a.state == idle {
+				a.setIndicator(leds.Alarm)
+				a.errorUntil = a.pos + samples(a.cfg.ErrorHold)
+			}
 		}
 	}
 	switch a.state {
@@ -574,7 +580,7 @@ func (a *Agent) process(hop []int16) {
 			}
 			return
 		}
-		if a.state == idle && a.indState == leds.Error && a.pos >= a.errorUntil {
+		if a.state == idle && (a.indState == leds.Error || a.indState == leds.Alarm) && a.pos >= a.errorUntil {
 			a.setIndicator(leds.Idle)
 		}
 	}

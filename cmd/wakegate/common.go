@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/wakegate/wakegate/agent"
+	"github.com/wakegate/wakegate/alarm"
 	"github.com/wakegate/wakegate/config"
 )
 
@@ -66,4 +67,9 @@ func gateConfig(c config.Config) agent.Config {
 }
 
 // sidecars returns the audio-free detectors the configuration enables.
-func sidecars(c config.Config) []agent.Sidecar { return nil }
+func sidecars(c config.Config) []agent.Sidecar {
+	if !c.Alarm.Enabled {
+		return nil
+	}
+	return []agent.Sidecar{agent.AlarmSidecar(alarm.New(alarm.DefaultConfig()))}
+}
