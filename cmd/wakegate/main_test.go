@@ -1,0 +1,217 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wakegate/wakegate/voiceservice"
+)
+
+func abs(t *testing.T, p string) string {
+	t.Helper()
+	a, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// wavHeader builds a RIFF/WAVE header for a format the tests need.
+func wavHeader(tag, channels, rate, bits int, dataLen int) []byte {
+	var b bytes.Buffer
+	b.WriteString("RIFF")
+	binary.Write(&b, binary.LittleEndian, uint32(36+dataLen))
+	b.WriteString("WAVEfmt ")
+	binary.Write(&b, binary.LittleEndian, uint32(16))
+	binary.Write(&b, binary.LittleEndian, uint16(tag))
+	binary.Write(&b, binary.LittleEndian, uint16(channels))
+	binary.Write(&b, binary.LittleEndian, uint32(rate))
+	binary.Write(&b, binary.LittleEndian, uint32(rate*channels*bits/8))
+	binary.Write(&b, binary.LittleEndian, uint16(channels*bits/8))
+	binary.Write(&b, binary.LittleEndian, uint16(bits))
+	b.WriteString("data")
+	binary.Write(&b, binary.LittleEndian, uint32(dataLen))
+	b.Write(make([]byte, dataLen))
+	return b.Bytes()
+}
+
+// TestBadInputs: every bad input is a clear one-line error naming the
+// problem, and a non-usage error (exit status 1).
+func TestBadInputs(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good, _ := os.ReadFile("../../testdata/fixtures/wake_alone.wav")
+	truncated := write("truncated.wav", good[:5000])
+	garbage := write("garbage.wav", []byte("this is not audio at all, just text"))
+	mulaw := write("mulaw.wav", wavHeader(7, 1, 8000, 8, 800))
+	badConfig := write("bad.toml", []byte("[gate]\nprerol = \"1s\"\n"))
+	badPin := write("pin.toml", []byte("[pins]\nmute = \"GPIO999\"\n[indicator]\ndriver = \"none\"\n"))
+	corrupt := write("corrupt.wgt", []byte("WAKEGATEjunk"))
+	word := abs(t, "../../testdata/computer.wgt")
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"replay", "--wakeword", word, filepath.Join(dir, "missing.wav")}, "missing.wav: no such file"},
+		{[]string{"replay", "--wakeword", word, truncated}, "truncated.wav: wav: data chunk truncated"},
+		{[]string{"replay", "--wakeword", word, garbage}, "garbage.wav: wav: not a RIFF/WAVE file"},
+		{[]string{"replay", "--wakeword", word, mulaw}, "mulaw.wav: wav: unsupported"},
+		{[]string{"replay", "--wakeword", filepath.Join(dir, "nope.wgt"), truncated}, "nope.wgt"},
+		{[]string{"replay", "--wakeword", corrupt, "../../testdata/fixtures/silence.wav"}, "corrupt.wgt"},
+		{[]string{"run", "--config", badConfig}, "unknown key gate.prerol"},
+		{[]string{"run", "--config", badPin, "--wakeword", word}, "GPIO999"},
+		{[]string{"config", "--check", badConfig}, "bad.toml"},
+		{[]string{"enroll", "--word", "x", "--out", filepath.Join(dir, "x.wgt"), garbage, garbage, garbage}, "garbage.wav"},
+	}
+	for _, tt := range tests {
+		var out, errOut bytes.Buffer
+		err := dispatch(context.Background(), tt.args, &out, &errOut)
+		if err == nil {
+			t.Errorf("wakegate %s: no error", strings.Join(tt.args, " "))
+			continue
+		}
+		if msg := err.Error(); !strings.Contains(msg, tt.want) || strings.Contains(msg, "\n") || errors.Is(err, errUsage) {
+			t.Errorf("wakegate %s:\n got %q\nwant one line containing %q", strings.Join(tt.args, " "), msg, tt.want)
+		}
+	}
+	if err := dispatch(context.Background(), []string{"frobnicate"}, &bytes.Buffer{}, &bytes.Buffer{}); !errors.Is(err, errUsage) {
+		t.Errorf("unknown command: %v, want a usage error", err)
+	}
+}
+
+func startService(t *testing.T) (*voiceservice.Service, string) {
+	t.Helper()
+	svc, err := voiceservice.New(voiceservice.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- svc.Serve(ctx, lis, voiceservice.ServeOptions{}) }()
+	t.Cleanup(func() { cancel(); <-served })
+	return svc, lis.Addr().String()
+}
+
+func writeConfig(t *testing.T, dir, addr, input, audit string, paced bool) string {
+	t.Helper()
+	cfg := fmt.Sprintf(`device_id = "kitchen"
+[audio]
+input = %q
+paced = %v
+[wakeword]
+files = [%q]
+[upstream]
+addr = %q
+plaintext = true
+[indicator]
+driver = "none"
+[audit]
+file = %q
+`, input, paced, abs(t, "../../testdata/computer.wgt"), addr, audit)
+	p := filepath.Join(dir, "wakegate.toml")
+	if err := os.WriteFile(p, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestRunWritesOnlyMetadata (P5): the agent streams the wake-word
+// interaction and writes nothing on the device but one audit line of
+// metadata — no audio in its working directory, its temp directory or the
+// audit log.
+func TestRunWritesOnlyMetadata(t *testing.T) {
+	svc, addr := startService(t)
+	confDir, work, tmp := t.TempDir(), t.TempDir(), t.TempDir()
+	audit := filepath.Join(confDir, "audit.jsonl")
+	cfg := writeConfig(t, confDir, addr, abs(t, "../../testdata/fixtures/wake_in_sentence.wav"), audit, false)
+	t.Chdir(work)
+	t.Setenv("TMPDIR", tmp)
+	var out, errOut bytes.Buffer
+	if err := dispatch(context.Background(), []string{"run", "--config", cfg}, &out, &errOut); err != nil {
+		t.Fatalf("run: %v\n%s", err, errOut.String())
+	}
+	recs := svc.Records()
+	if len(recs) != 1 || recs[0].Trigger != "wakeword" || recs[0].DeviceID != "kitchen" {
+		t.Fatalf("service records: %+v", recs)
+	}
+	for _, d := range []string{work, tmp} {
+		if ents, _ := os.ReadDir(d); len(ents) != 0 {
+			t.Errorf("P5: the agent wrote %d entries into %s: %v", len(ents), d, ents[0].Name())
+		}
+	}
+	b, err := os.ReadFile(audit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 1 || len(b) > 1024 {
+		t.Fatalf("audit log: %d lines, %d bytes; want one short metadata line", len(lines), len(b))
+	}
+	var entry struct {
+		ID    string `json:"id"`
+		Bytes int64  `json:"bytes"`
+		Time  time.Time
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &entry); err != nil || entry.ID != recs[0].ID || entry.Bytes != recs[0].Bytes {
+		t.Fatalf("audit line %q does not describe stream %s (%d bytes): %v", lines[0], recs[0].ID, recs[0].Bytes, err)
+	}
+}
+
+// TestRunStopsOnSignal: cancelling the context (what SIGTERM does through
+// signal.NotifyContext) stops a running agent promptly and cleanly.
+func TestRunStopsOnSignal(t *testing.T) {
+	_, addr := startService(t)
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, addr, abs(t, "../../testdata/fixtures/long_command.wav"), "", true)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var errOut bytes.Buffer
+	go func() { done <- dispatch(ctx, []string{"run", "--config", cfg}, &bytes.Buffer{}, &errOut) }()
+	time.Sleep(500 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run after cancel: %v", err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("run did not stop within 3 s of the signal")
+	}
+}
+
+// TestRunWithNullMicrophone starts the real microphone path (malgo's null
+// backend: silence) and stops it.
+func TestRunWithNullMicrophone(t *testing.T) {
+	_, addr := startService(t)
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, addr, "", "", false)
+	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+	defer cancel()
+	var errOut bytes.Buffer
+	if err := dispatch(ctx, []string{"run", "--config", cfg, "--backend", "null"}, &bytes.Buffer{}, &errOut); err != nil {
+		t.Fatalf("run: %v\n%s", err, errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "wakegate stopped") {
+		t.Fatalf("no clean stop logged:\n%s", errOut.String())
+	}
+}
