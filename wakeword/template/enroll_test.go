@@ -62,7 +62,9 @@ func TestEnrollErrors(t *testing.T) {
 
 // TestThresholdFromExamples checks that the threshold follows the
 // examples' own spread: the same word enrolled from three accents (more
-// varied than one voice at three speeds) gets a looser threshold.
+// varied than one voice at three speeds) has larger leave-one-out
+// distances, and the threshold is their median times the margin, within
+// [MinThreshold, MaxThreshold].
 func TestThresholdFromExamples(t *testing.T) {
 	t.Parallel()
 	tight := enrollComputer(t, EnrollOptions{})
@@ -75,12 +77,25 @@ func TestThresholdFromExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if loose.Threshold() <= tight.Threshold() {
-		t.Errorf("threshold from three accents %.3f <= from one voice %.3f", loose.Threshold(), tight.Threshold())
+	if median(loose.HeldOut()) <= median(tight.HeldOut()) {
+		t.Errorf("leave-one-out distances of three accents %.3f <= of one voice %.3f", loose.HeldOut(), tight.HeldOut())
 	}
-	wide := enrollComputer(t, EnrollOptions{Margin: 2})
-	if got, want := wide.Threshold()/tight.Threshold(), 2/DefaultMargin; abs64(got-want) > 1e-9 {
-		t.Errorf("threshold ratio for margin 2 = %v, want %v", got, want)
+	for _, margin := range []float64{1, DefaultMargin, 2, 4} {
+		for _, exs := range [][][]int16{exs, nil} {
+			var tm *Template
+			if exs != nil {
+				tm, err = Enroll("computer", exs, EnrollOptions{Margin: margin})
+			} else {
+				tm = enrollComputer(t, EnrollOptions{Margin: margin})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := min(max(median(tm.HeldOut())*margin, MinThreshold), MaxThreshold)
+			if got := tm.Threshold(); abs64(got-want) > 1e-12 {
+				t.Errorf("margin %v: threshold %v, want %v (held-out %v)", margin, got, want, tm.HeldOut())
+			}
+		}
 	}
 }
 
