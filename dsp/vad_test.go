@@ -153,6 +153,9 @@ func TestVADSpeechInNoise(t *testing.T) {
 	speech := scaleTo(voicedSpeech(rng, speechLen, 120, 0.2, 0.1), -20)
 	startHop := SampleRate / HopSamples
 	endHop := (SampleRate + speechLen - SampleRate/10) / HopSamples // the last gap is silent
+	// Recall measured when written: 0.95/0.95 at 30 dB, 0.94/0.94 at 20 dB,
+	// 0.75/0.78 at 10 dB and 0.50/0.67 at 5 dB (white/pink); the limits
+	// leave a margin for other noise draws.
 	for _, tc := range []struct {
 		noise     string
 		snr       float64
@@ -165,8 +168,8 @@ func TestVADSpeechInNoise(t *testing.T) {
 		{"pink", 20, 0.9, 10},
 		{"white", 10, 0.6, 15},
 		{"pink", 10, 0.6, 15},
-		{"white", 5, 0.3, 60},
-		{"pink", 5, 0.3, 60},
+		{"white", 5, 0.4, 60},
+		{"pink", 5, 0.4, 60},
 	} {
 		t.Run(fmt.Sprintf("%s SNR %g dB", tc.noise, tc.snr), func(t *testing.T) {
 			var noise []float64
