@@ -39,7 +39,7 @@ func DefaultFeatureConfig() FeatureConfig {
 		NumCeps:       13,
 		LowHz:         60,
 		HighHz:        7600,
-		PreEmphasis:   0.97,
+		PreEmphasis:   0.97, // the HTK and Kaldi default
 	}
 }
 

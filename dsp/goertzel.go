@@ -46,6 +46,7 @@ func (g *Goertzel) Power(block []float64) float64 {
 	n := len(block)
 	c := g.coeff
 	if n < 8*goertzelChains {
+		// Too short for the split to pay for its final rotations.
 		var s1, s2 float64
 		for _, x := range block {
 			s1, s2 = x+c*s1-s2, s1
