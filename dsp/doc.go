@@ -10,8 +10,9 @@
 //
 // Everything here is pure Go and allocation-free per hop once constructed,
 // because the whole always-on path has a budget of about 16 µs per 10 ms hop
-// (see DESIGN.md). On the 2-core development machine (thread CPU time, idle
-// machine) one hop costs about 2.5 µs in Features.Push (log-mel; 2.9 µs with
+// (see DESIGN.md). On the 2-core development machine (per-thread CPU time;
+// wall-clock benchmarks read up to 3x higher while the machine is shared) one
+// hop costs about 2.5 µs in Features.Push (log-mel; 2.9 µs with
 // MFCC and energy) and 1.1 µs in VAD.Push; a 512-point RealFFT takes 1.3 µs
 // against 9.3 µs for gonum's. Audio samples are signed 16-bit; they are
 // scaled by 1/32768 so that full scale is ±1.0 in every float computation.
