@@ -140,27 +140,46 @@ func (b *band) measure(coef []complex128, h int64) {
 }
 
 // matcher assembles one band's beeps into groups and cycles of one pattern.
+//
+// Beeps arrive into an episode: a run of beeps each within a beep period
+// (plus the merge allowance) of the previous one. Fragments of one beep
+// split by masking are merged as they arrive. When the episode ends (the
+// next onset is overdue) the matcher searches it for groups: chains of
+// exactly the pattern's beep count, linked at the beep period, that no
+// further beep continues. Searching a closed episode rather than deciding
+// beep by beep lets a stray blip before a group, or a masked beep end,
+// cost nothing.
 type matcher struct {
 	kind         Kind
 	beeps        int
 	cycles       int
 	onMin, onMax int64 // beep duration, hops
 	merge        int64 // longest dropout merged inside one beep, hops
-	pMin, pMax   int64 // onset-to-onset within a group, hops
+	pMin, pMax   int64 // onset-to-onset (or end-to-end) within a group, hops
+	lpMin, lpMax int64 // the looser bound the other end of a beep must meet
 	lMin, lMax   int64 // last onset of a group to first onset of the next, hops
 
-	g    [5]beep // the group being assembled (one spare to see "too many")
-	gn   int
-	gBad bool
+	ep       [episodeCap]beep // the open episode
+	en       int
+	overflow bool // more beeps than any pattern: continuous beeping
 
-	chainN     int     // consecutive valid groups
-	chainFirst int64   // first onset of the chain
-	chainLast  int64   // last onset of the chain's last group
-	chainF     float64 // chain frequency
+	chainN       int     // consecutive valid groups
+	chainFirst   int64   // first onset of the chain
+	chainLast    int64   // last onset of the chain's last group
+	chainLastEnd int64   // and its end
+	chainF       float64 // chain frequency
 }
+
+// episodeCap bounds an episode: two groups of four and a few strays.
+const episodeCap = 12
 
 // hops converts seconds to 10 ms hops, rounding to nearest.
 func hops(s float64) int64 { return int64(math.Round(s * 100)) }
+
+// looseTol bounds how far masking may move one end of a beep while the
+// other end keeps the period (30 % of the period: 0.3 s of a smoke beep,
+// 60 ms of a CO beep).
+const looseTol = 0.3
 
 // measureSlack is the timing error of hop-based measurement: one hop of
 // quantisation at each end plus the 16 ms window's smear.
@@ -175,31 +194,35 @@ func newMatcher(k Kind, on, off, longOff float64, beeps int, cfg Config) matcher
 		beeps:  beeps,
 		cycles: cfg.Cycles,
 		// Durations are checked loosely: reverberation lengthens beeps by
-		// up to most of the following gap. Periods carry the tolerance.
-		onMin: hops(0.5 * on),
+		// up to most of the following gap, masking shortens them. Periods
+		// carry the tolerance; the minimum only keeps out blips.
+		onMin: hops(0.2 * on),
 		onMax: hops(on + 0.8*off),
 		merge: hops(0.5 * off),
 		pMin:  hops(p*(1-tol) - measureSlack),
 		pMax:  hops(p*(1+tol) + measureSlack),
+		lpMin: hops(p * (1 - looseTol)),
+		lpMax: hops(p * (1 + looseTol)),
 		lMin:  hops(l*(1-tol) - measureSlack),
 		lMax:  hops(l*(1+tol) + measureSlack),
 	}
 }
 
 func (m *matcher) reset() {
-	m.gn, m.gBad, m.chainN = 0, false, 0
+	m.en, m.overflow, m.chainN = 0, false, 0
 }
 
 // step advances the matcher by hop now, after b.measure; it reports the
-// kind and onset hop when a group closes that completes the required
-// number of consecutive cycles.
+// kind and onset hop when a group completes the required number of
+// consecutive cycles.
 func (m *matcher) step(b *band, now int64) (Kind, int64, bool) {
 	var kind Kind
 	var onset int64
 	var valid bool
 	closeIf := func(cur int64) {
-		if m.gn > 0 && cur-m.g[m.gn-1].start > m.pMax {
-			if k, o, v := m.close(); v {
+		// A late onset (masked start) may still continue the episode.
+		if m.en > 0 && cur-m.ep[m.en-1].start > m.pMax+m.merge {
+			if k, o, v := m.closeEpisode(); v {
 				kind, onset, valid = k, o, v
 			}
 		}
@@ -208,7 +231,6 @@ func (m *matcher) step(b *band, now int64) (Kind, int64, bool) {
 		closeIf(b.last.start)
 		m.add(b.last)
 	}
-	// A group closes once the next onset is overdue.
 	if b.on {
 		closeIf(b.onStart)
 	} else {
@@ -217,79 +239,158 @@ func (m *matcher) step(b *band, now int64) (Kind, int64, bool) {
 	return kind, onset, valid
 }
 
-// add places a completed beep: it starts a group, continues it, is merged
-// into the previous beep as a fragment (speech or music masked part of a
-// beep), replaces a stray first beep, or is ignored as another source.
+// add appends a completed beep to the episode, merging it into the
+// previous beep when it is a fragment of it.
 func (m *matcher) add(bp beep) {
-	if bp.end-bp.start > m.onMax {
-		if m.gn > 0 {
-			m.gBad = true // a long tone inside a group breaks the rhythm
-		}
-		return
-	}
-	if m.gn == 0 {
-		m.g[0], m.gn = bp, 1
-		return
-	}
-	last := &m.g[m.gn-1]
-	p := bp.start - last.start
-	same := math.Abs(bp.freq-m.g[0].freq) <= maxDevOf(m.g[0].freq)
-	switch {
-	case same && p < m.pMin && bp.start-last.end <= m.merge:
-		last.end = max(last.end, bp.end)
-	case same && p >= m.pMin:
-		// Fragments shorter than a beep may start a group (and grow by
-		// merging) but never count as a further beep.
-		if bp.end-bp.start < m.onMin {
+	if m.en > 0 {
+		last := &m.ep[m.en-1]
+		if bp.start-last.start < m.pMin && bp.start-last.end <= m.merge &&
+			math.Abs(bp.freq-last.freq) <= maxDevOf(last.freq) {
+			last.end = max(last.end, bp.end)
 			return
 		}
-		if m.gn == 1 && m.g[0].end-m.g[0].start < m.onMin {
-			m.g[0] = bp
-			return
-		}
-		if m.gn == len(m.g) {
-			m.gBad = true
-			return
-		}
-		m.g[m.gn] = bp
-		m.gn++
-	case !same && m.gn == 1:
-		m.g[0] = bp // the first beep was a stray of another pitch
 	}
+	if m.en == episodeCap {
+		m.overflow = true
+		copy(m.ep[:], m.ep[1:])
+		m.en--
+	}
+	m.ep[m.en] = bp
+	m.en++
 }
 
-// maxDevOf is the frequency wander allowed between beeps of one pattern.
-// A sounder's pitch is steady (a warbling one averages to its centre over a
-// beep), so 2 % or 25 Hz, whichever is more, separates it from music notes
-// a semitone (6 %) away while allowing for masked fragments.
-func maxDevOf(f float64) float64 { return max(0.02*f, 25) }
+// link reports whether b can follow a in a group, and whether strongly
+// (both onsets and ends at the period).
+func (m *matcher) link(a, b beep) (ok, strong bool) {
+	if math.Abs(b.freq-a.freq) > maxDevOf(a.freq) {
+		return false, false
+	}
+	p, pe := b.start-a.start, b.end-a.end
+	tight := func(v int64) bool { return v >= m.pMin && v <= m.pMax }
+	loose := func(v int64) bool { return v >= m.lpMin && v <= m.lpMax }
+	strong = tight(p) && tight(pe)
+	return (tight(p) || tight(pe)) && loose(p) && loose(pe), strong
+}
 
-func (m *matcher) close() (Kind, int64, bool) {
-	valid := !m.gBad && m.gn == m.beeps
-	for _, bp := range m.g[:m.gn] {
-		if d := bp.end - bp.start; d < m.onMin || d > m.onMax {
-			valid = false
+func (m *matcher) durOK(b beep) bool {
+	d := b.end - b.start
+	return d >= m.onMin && d <= m.onMax
+}
+
+// closeEpisode searches the closed episode for groups and advances the
+// chain of cycles; it reports a completed pattern.
+func (m *matcher) closeEpisode() (Kind, int64, bool) {
+	var kind Kind
+	var onset int64
+	var valid bool
+	n, over := m.en, m.overflow
+	m.en, m.overflow = 0, false
+	found := false
+	from := 0
+	for !over && from < n {
+		var idx [4]int
+		first, last, ok := m.bestGroup(from, n, &idx)
+		if !ok {
+			break
+		}
+		found = true
+		from = idx[m.beeps-1] + 1
+		if k, o, v := m.advance(first, last); v {
+			kind, onset, valid = k, o, v
 		}
 	}
-	first, last, n := m.g[0], m.g[m.gn-1], m.gn
-	m.gn, m.gBad = 0, false
-	if !valid {
-		// A lone beep may be a stray (a note, a syllable) between two
-		// groups; only a wrong group breaks the chain of cycles.
-		if n > 1 {
+	// Strays (a note, a syllable) may fall between two groups; only beeps
+	// of the chain's pitch in a wrong rhythm break the chain of cycles.
+	if !found && m.chainN > 0 {
+		same := 0
+		for _, b := range m.ep[:n] {
+			if m.durOK(b) && math.Abs(b.freq-m.chainF) <= maxDevOf(m.chainF) {
+				same++
+			}
+		}
+		if same > 1 || over {
 			m.chainN = 0
 		}
-		return 0, 0, false
 	}
-	if gap := first.start - m.chainLast; m.chainN > 0 && gap >= m.lMin && gap <= m.lMax &&
+	return kind, onset, valid
+}
+
+// bestGroup finds, among episode beeps [from, n), the group of exactly
+// m.beeps linked beeps with the most strong links that no other beep
+// strongly continues at either end. It does not allocate.
+func (m *matcher) bestGroup(from, n int, out *[4]int) (first, last beep, ok bool) {
+	best := -1
+	var cur [4]int
+	var rec func(depth, score int)
+	rec = func(depth, score int) {
+		if depth == m.beeps {
+			a, z := m.ep[cur[0]], m.ep[cur[depth-1]]
+			for j := from; j < n; j++ {
+				if j < cur[0] {
+					if _, s := m.link(m.ep[j], a); s {
+						return
+					}
+				}
+				if j > cur[depth-1] {
+					if _, s := m.link(z, m.ep[j]); s {
+						return
+					}
+				}
+			}
+			if score > best {
+				best = score
+				*out = cur
+			}
+			return
+		}
+		start := from
+		if depth > 0 {
+			start = cur[depth-1] + 1
+		}
+		for j := start; j < n; j++ {
+			if !m.durOK(m.ep[j]) {
+				continue
+			}
+			sc := score
+			if depth > 0 {
+				ok, strong := m.link(m.ep[cur[depth-1]], m.ep[j])
+				if !ok {
+					continue
+				}
+				if strong {
+					sc++
+				}
+			}
+			cur[depth] = j
+			rec(depth+1, sc)
+		}
+	}
+	rec(0, 0)
+	if best < 0 {
+		return beep{}, beep{}, false
+	}
+	return m.ep[out[0]], m.ep[out[m.beeps-1]], true
+}
+
+// advance adds a valid group to the chain of cycles.
+func (m *matcher) advance(first, last beep) (Kind, int64, bool) {
+	inLong := func(v int64) bool { return v >= m.lMin && v <= m.lMax }
+	if m.chainN > 0 && (inLong(first.start-m.chainLast) || inLong(first.end-m.chainLastEnd)) &&
 		math.Abs(first.freq-m.chainF) <= maxDevOf(m.chainF) {
 		m.chainN++
 	} else {
 		m.chainN, m.chainFirst, m.chainF = 1, first.start, first.freq
 	}
-	m.chainLast = last.start
+	m.chainLast, m.chainLastEnd = last.start, last.end
 	if m.chainN >= m.cycles {
 		return m.kind, m.chainFirst, true
 	}
 	return 0, 0, false
 }
+
+// maxDevOf is the frequency wander allowed between beeps of one pattern.
+// A sounder's pitch is steady (a warbling one averages to its centre over a
+// beep), so 2 % separates it from music notes a semitone (6 %) away; the
+// 40 Hz floor allows for the 62.5 Hz bins and for fragments pulled by
+// nearby speech harmonics at 520 Hz.
+func maxDevOf(f float64) float64 { return max(0.02*f, 40) }
