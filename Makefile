@@ -34,7 +34,7 @@ fixtures-check: ## check that testdata/ is exactly what `make fixtures` writes
 	scripts/make-fixtures.sh --check
 
 bench: ## hot-path benchmarks (see BENCHMARKS.md)
-	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./dsp/... ./wakeword/... ./agent/ ./leds/ ./alarm/ ./presence/ | tee bench.out
+	scripts/bench.sh
 
 clean: ## remove build output
 	rm -rf $(BIN) demo-data
