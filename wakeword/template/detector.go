@@ -54,7 +54,7 @@ func (t *Template) NewDetector(opts wakeword.Options) (*Detector, error) {
 	if s == 0 {
 		s = t.sensitivity
 	}
-	if !(s > 0 && s < 1) && s != 1 {
+	if !(s > 0 && s <= 1) {
 		return nil, fmt.Errorf("template: sensitivity %v outside 0..1", s)
 	}
 	if opts.Refractory < 0 {
