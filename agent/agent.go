@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/wakegate/wakegate/dsp/resample"
 	"github.com/wakegate/wakegate/leds"
 	"github.com/wakegate/wakegate/upstream"
 	"github.com/wakegate/wakegate/wakeword"
@@ -74,6 +75,14 @@ type Sidecar interface {
 	Reset()
 }
 
+// Presence is the ultrasonic presence detector (package presence): it
+// consumes the 48 kHz capture in 10 ms blocks and reports changes with their
+// sample on the 16 kHz timeline, counted from its last Reset.
+type Presence interface {
+	Push(block []int16) (present bool, sample int64, ok bool)
+	Reset()
+}
+
 // Config sets the gate's timing. Zero values take the defaults.
 type Config struct {
 	DeviceID        string
@@ -88,6 +97,10 @@ type Config struct {
 	ChunkSamples    int           // samples per upstream chunk (default 640 = 40 ms)
 	OpenTimeout     time.Duration // how long opening a stream may take (default 2 s)
 	WaitTimeout     time.Duration // how long the service may take to close a stream after End (default 5 s)
+	// CaptureRate is the rate the source delivers: 16000, or 48000 when
+	// presence detection needs the near-ultrasonic band (the wake-word path
+	// is then resampled to 16 kHz with an anti-aliasing filter).
+	CaptureRate int
 	// Lockstep makes every chunk wait for the service's acknowledgement, so a
 	// replay gives the same ledger on every run (replay and tests).
 	Lockstep bool
@@ -118,6 +131,9 @@ func (c Config) withDefaults() Config {
 	if c.ChunkSamples == 0 {
 		c.ChunkSamples = 640
 	}
+	if c.CaptureRate == 0 {
+		c.CaptureRate = SampleRate
+	}
 	return c
 }
 
@@ -131,6 +147,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("agent: device id %q: use 1 to 64 of A-Z a-z 0-9 . _ -", c.DeviceID)
 	case c.Preroll < 0 || c.Preroll > MaxPreroll:
 		return fmt.Errorf("agent: preroll %v: must be between 0 and %v", c.Preroll, MaxPreroll)
+	case c.CaptureRate != SampleRate && c.CaptureRate != 48000:
+		return fmt.Errorf("agent: capture rate %d: must be 16000 or 48000", c.CaptureRate)
 	case c.ChunkSamples < HopSamples || c.ChunkSamples > upstream.MaxChunkSamples:
 		return fmt.Errorf("agent: chunk of %d samples: must be between %d and %d", c.ChunkSamples, HopSamples, upstream.MaxChunkSamples)
 	}
@@ -159,6 +177,13 @@ type Deps struct {
 	// Audit, if set, is told of every stream once it has closed (metadata
 	// only; called from any goroutine).
 	Audit func(StreamRecord)
+	// Presence, if set, runs on the 48 kHz capture (CaptureRate 48000).
+	Presence Presence
+	// OnMute, if set, is called with true right after the capture source is
+	// stopped by a mute (from the caller of SetMuted, before it returns) and
+	// with false on unmute before capture restarts: it stops and restarts
+	// the presence pilot tone with the microphone.
+	OnMute func(muted bool)
 	// Heartbeat, if set, is called from the loop at least every
 	// HeartbeatEvery while it is healthy (capturing, or muted and waiting),
 	// so a supervisor's watchdog can restart a stuck loop.
@@ -239,6 +264,14 @@ type Agent struct {
 	runNonce   int64
 	schedule   []ScheduledControl
 	lastBeat   time.Time
+
+	// 48 kHz capture (presence): blocks read, and the 16 kHz hops made of them.
+	ratio int
+	wide  []int16
+	down  *resample.Resampler
+	fwide []float32
+	fdown []float32
+	hops  []int16
 }
 
 // New checks the configuration and returns an agent. muted is the mute
@@ -266,6 +299,20 @@ func New(cfg Config, d Deps, muted bool) (*Agent, error) {
 	if a.log == nil {
 		a.log = slog.Default()
 	}
+	a.ratio = cfg.CaptureRate / SampleRate
+	if a.ratio > 1 {
+		rs, err := resample.New(cfg.CaptureRate, SampleRate)
+		if err != nil {
+			return nil, err
+		}
+		a.down = rs
+		a.wide = make([]int16, HopSamples*a.ratio)
+		a.fwide = make([]float32, len(a.wide))
+		a.fdown = make([]float32, 0, HopSamples+rs.Half()+2)
+		a.hops = make([]int16, 0, 2*HopSamples+rs.Half()+2)
+	} else if d.Presence != nil {
+		return nil, errors.New("agent: presence detection needs a 48 kHz capture (CaptureRate 48000)")
+	}
 	a.mutedNow.Store(muted)
 	return a, nil
 }
@@ -284,6 +331,9 @@ func (a *Agent) SetMuted(m bool) {
 		a.mutedNow.Store(true)
 		if err := a.d.Source.Stop(); err != nil {
 			a.log.Error("stop capture on mute", "err", err)
+		}
+		if a.d.OnMute != nil {
+			a.d.OnMute(true)
 		}
 		a.post(control{kind: Mute})
 		return
@@ -354,15 +404,23 @@ func (a *Agent) run(ctx context.Context, schedule []ScheduledControl) (err error
 			continue
 		}
 		a.beat()
-		n, rerr := a.d.Source.Read(a.hop)
+		buf := a.hop
+		if a.ratio > 1 {
+			buf = a.wide
+		}
+		n, rerr := a.d.Source.Read(buf)
 		if a.mutedNow.Load() {
 			// Read raced with the mute switch: the frame is discarded, and
 			// counted so that tests can prove it never happens in replay.
 			a.Ledger.addMutedFrames(int64(n))
 			continue
 		}
-		if n == HopSamples {
-			a.process(a.hop)
+		if n == len(buf) {
+			if a.ratio > 1 {
+				a.processWide(buf)
+			} else {
+				a.process(buf)
+			}
 		}
 		if rerr != nil {
 			if errors.Is(rerr, io.EOF) {
@@ -384,8 +442,8 @@ func (a *Agent) waitWhileMuted(ctx context.Context) (done bool, err error) {
 		if len(a.schedule) == 0 {
 			return true, nil // muted until the end of the file
 		}
-		n, err := sk.Skip(a.schedule[0].Sample - a.pos)
-		a.pos += n
+		n, err := sk.Skip((a.schedule[0].Sample - a.pos) * int64(a.ratio))
+		a.pos += n / int64(a.ratio)
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return true, nil
@@ -434,10 +492,13 @@ func (a *Agent) applySchedule() {
 	for len(a.schedule) > 0 && a.schedule[0].Sample <= a.pos {
 		k := a.schedule[0].Kind
 		a.schedule = a.schedule[1:]
-		if k == Mute {
+		if k == Mute && a.state != muted {
 			a.mutedNow.Store(true)
 			if err := a.d.Source.Stop(); err != nil {
 				a.log.Error("stop capture on mute", "err", err)
+			}
+			if a.d.OnMute != nil {
+				a.d.OnMute(true)
 			}
 		}
 		a.handle(control{kind: k})
@@ -503,6 +564,9 @@ func (a *Agent) leaveMuted() {
 	a.resetDetectors()
 	a.mutedNow.Store(false)
 	a.state = idle
+	if a.d.OnMute != nil {
+		a.d.OnMute(false)
+	}
 	if err := a.d.Source.Start(); err != nil {
 		a.log.Error("restart capture after unmute", "err", err)
 		a.setIndicator(leds.Error)
@@ -521,6 +585,13 @@ func (a *Agent) resetDetectors() {
 	for _, s := range a.d.Sidecars {
 		s.Reset()
 	}
+	if a.d.Presence != nil {
+		a.d.Presence.Reset()
+	}
+	if a.down != nil {
+		a.down.Reset()
+		a.hops = a.hops[:0]
+	}
 	a.detOrigin = a.pos
 	a.speech = false
 }
@@ -537,6 +608,45 @@ func (a *Agent) setIndicator(s leds.State) {
 func (a *Agent) toIdle() {
 	a.state = idle
 	a.setIndicator(leds.Idle)
+}
+
+// processWide runs presence detection on a 48 kHz block and the 16 kHz
+// pipeline on the hops resampled from it.
+func (a *Agent) processWide(block []int16) {
+	if a.d.Presence != nil {
+		if present, at, ok := a.d.Presence.Push(block); ok {
+			at += a.detOrigin
+			kind := "absent"
+			if present {
+				kind = "present"
+			}
+			a.Ledger.addEvent(at, kind)
+			a.log.Info("presence", "kind", kind, "sample", at)
+			a.report(upstream.Event{Kind: upstream.EventPresence, Present: present, DeviceSample: at})
+		}
+	}
+	for i, v := range block {
+		a.fwide[i] = float32(v) / 32768
+	}
+	a.fdown = a.down.Process(a.fdown[:0], a.fwide)
+	for _, v := range a.fdown {
+		a.hops = append(a.hops, toInt16(v))
+	}
+	for len(a.hops) >= HopSamples {
+		a.process(a.hops[:HopSamples])
+		a.hops = a.hops[:copy(a.hops, a.hops[HopSamples:])]
+	}
+}
+
+func toInt16(v float32) int16 {
+	switch x := v * 32768; {
+	case x >= 32767:
+		return 32767
+	case x <= -32768:
+		return -32768
+	default:
+		return int16(x)
+	}
 }
 
 // process runs one hop through the detectors and the gate.

@@ -1,6 +1,9 @@
 package agent
 
-import "github.com/wakegate/wakegate/alarm"
+import (
+	"github.com/wakegate/wakegate/alarm"
+	"github.com/wakegate/wakegate/presence"
+)
 
 // alarmSidecar adapts the alarm-sound detector to the gate.
 type alarmSidecar struct{ d *alarm.Detector }
@@ -18,3 +21,16 @@ func (s alarmSidecar) Push(hop []int16) (string, int64, bool) {
 }
 
 func (s alarmSidecar) Reset() { s.d.Reset() }
+
+// presenceAdapter adapts the ultrasonic presence detector to the gate.
+type presenceAdapter struct{ d *presence.Detector }
+
+// PresenceDetector returns the gate's view of d.
+func PresenceDetector(d *presence.Detector) Presence { return presenceAdapter{d} }
+
+func (p presenceAdapter) Push(block []int16) (bool, int64, bool) {
+	ev, ok := p.d.Push(block)
+	return ev.Present, ev.Sample, ok
+}
+
+func (p presenceAdapter) Reset() { p.d.Reset() }

@@ -28,6 +28,10 @@ type FileOptions struct {
 	// Clock paces a Paced File; nil means the real clock. Tests pass a
 	// clockwork.FakeClock.
 	Clock clockwork.Clock
+	// Rate is the rate the File delivers (0 = SampleRate, 16 kHz). Presence
+	// detection replays at 48 kHz; positions, Skip and Len then count
+	// samples at this rate.
+	Rate int
 }
 
 // File is a Source replaying a WAV file as 16 kHz mono: channels are mixed
@@ -44,7 +48,8 @@ type File struct {
 	r      *wav.Reader
 	format wav.Format
 	rs     *resample.Resampler // nil at 16 kHz
-	length int64               // 16 kHz samples in the file, -1 if unknown
+	length int64               // samples (at rate) in the file, -1 if unknown
+	rate   int                 // delivered rate
 
 	fbuf []float32 // decoded interleaved samples
 	mono []float32 // mixed to mono
@@ -107,7 +112,14 @@ func openFile(path string, f io.ReadSeeker, opts FileOptions) (*File, error) {
 		return nil, err
 	}
 	fm := r.Format()
-	fl := &File{path: path, f: f, r: r, format: fm, length: -1, stopped: true,
+	rate := opts.Rate
+	if rate == 0 {
+		rate = SampleRate
+	}
+	if rate < 8000 || rate > 192000 {
+		return nil, fmt.Errorf("capture: delivery rate %d Hz out of range", rate)
+	}
+	fl := &File{path: path, f: f, r: r, format: fm, length: -1, stopped: true, rate: rate,
 		wake: make(chan struct{}), paced: opts.Paced, clock: opts.Clock}
 	if fl.clock == nil {
 		fl.clock = clockwork.NewRealClock()
@@ -123,10 +135,10 @@ func openFile(path string, f io.ReadSeeker, opts FileOptions) (*File, error) {
 					want, have, io.ErrUnexpectedEOF)
 			}
 		}
-		fl.length = (frames*SampleRate + int64(fm.SampleRate) - 1) / int64(fm.SampleRate)
+		fl.length = (frames*int64(rate) + int64(fm.SampleRate) - 1) / int64(fm.SampleRate)
 	}
-	if fm.SampleRate != SampleRate {
-		if fl.rs, err = resample.New(fm.SampleRate, SampleRate); err != nil {
+	if fm.SampleRate != rate {
+		if fl.rs, err = resample.New(fm.SampleRate, rate); err != nil {
 			return nil, err
 		}
 	}
@@ -137,7 +149,7 @@ func openFile(path string, f io.ReadSeeker, opts FileOptions) (*File, error) {
 		half = fl.rs.Half()
 	}
 	// One chunk's output, plus the resampler's tail at the end.
-	fl.rbuf = make([]float32, 0, decodeFrames*SampleRate/fm.SampleRate+half+2)
+	fl.rbuf = make([]float32, 0, decodeFrames*rate/fm.SampleRate+half+2)
 	fl.pend = make([]int16, 0, cap(fl.rbuf))
 	return fl, nil
 }
@@ -210,9 +222,9 @@ func (fl *File) decode() bool {
 	return len(fl.pend) > 0
 }
 
-// samplesToDuration is the duration of n samples at SampleRate.
-func samplesToDuration(n int64) time.Duration {
-	return time.Duration(float64(n) * float64(time.Second) / SampleRate)
+// samplesToDuration is the duration of n samples at rate.
+func samplesToDuration(n int64, rate int) time.Duration {
+	return time.Duration(float64(n) * float64(time.Second) / float64(rate))
 }
 
 // toInt16 converts [-1, 1] to int16, rounding and clipping.
@@ -266,7 +278,7 @@ func (fl *File) Read(buf []int16) (int, error) {
 		fl.mu.Unlock()
 		return n, err
 	}
-	deadline := fl.t0.Add(samplesToDuration(fl.pos - fl.t0pos))
+	deadline := fl.t0.Add(samplesToDuration(fl.pos-fl.t0pos, fl.rate))
 	wake := fl.wake
 	fl.mu.Unlock()
 	if d := deadline.Sub(fl.clock.Now()); d > 0 {
@@ -346,7 +358,7 @@ func (fl *File) Start() error {
 	if fl.paced {
 		now := fl.clock.Now()
 		if fl.began {
-			target := fl.t0pos + int64(now.Sub(fl.t0).Seconds()*SampleRate)
+			target := fl.t0pos + int64(now.Sub(fl.t0).Seconds()*float64(fl.rate))
 			if target > fl.pos {
 				if _, err := fl.skip(target - fl.pos); err != nil && !isEnd(err) {
 					return err
