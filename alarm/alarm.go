@@ -197,7 +197,7 @@ func (d *Detector) Push(hop []int16) (Event, bool) {
 	for _, b := range d.bands {
 		b.measure(d.coef, d.hop)
 		for i := range b.matchers {
-			if kind, onset, valid := b.matchers[i].step(b, d.hop); valid {
+			if kind, onset, valid := b.matchers[i].step(&b.segs[i], d.hop); valid {
 				if e, rep := d.report(kind, onset); rep && !ok {
 					ev, ok = e, true
 				}

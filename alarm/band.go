@@ -7,14 +7,17 @@ const binHz = float64(SampleRate) / window
 
 // Level tracking constants, per 10 ms hop.
 const (
-	floorFall = 0.05  // fraction of the gap closed per hop when the level is below the floor (fast fall)
-	floorRise = 0.01  // dB per hop the floor rises (1 dB/s): beeps do not lift it
-	refDecay  = 0.03  // dB per hop the recent tone level decays (3 dB/s): survives a CO 5 s gap by 15 dB
-	onBelow   = 6.0   // dB below the recent tone level a hop may be and still start a beep
-	offBelow  = 10.0  // dB below it a beep ends: cuts reverberation tails in CO gaps
-	ampScale  = 64.0  // |X| of a unit sine on a bin under the 256-point Hann window (N/4)
-	guardBins = 2     // bins either side of the peak that belong to the tone (Hann main lobe)
-	surround  = 500.0 // Hz either side of the band whose spectrum is the tonality reference
+	floorFall = 0.05 // fraction of the gap closed per hop when the level is below the floor (fast fall)
+	floorRise = 0.01 // dB per hop the floor rises (1 dB/s): beeps do not lift it
+	refDecay  = 0.03 // dB per hop the recent tone level decays (3 dB/s): survives a CO 5 s gap by 15 dB
+	onBelow   = 6.0  // dB below the recent tone level a hop may be and still start a beep
+	offBelow  = 10.0 // dB below the beep's own level a beep ends: cuts reverberation tails in CO gaps
+	// beepSmooth is the per-hop smoothing of a beep's level: the steady
+	// level of a reverberant room can lie 10 dB under the direct onset.
+	beepSmooth = 0.3
+	ampScale   = 64.0  // |X| of a unit sine on a bin under the 256-point Hann window (N/4)
+	guardBins  = 2     // bins either side of the peak that belong to the tone (Hann main lobe)
+	surround   = 500.0 // Hz either side of the band whose spectrum is the tonality reference
 	// bridgeHops is the longest dropout inside a beep (20 ms): shorter than
 	// a CO gap even after reverberation has eaten half of it.
 	bridgeHops = 2
@@ -39,14 +42,52 @@ type band struct {
 
 	init       bool
 	floor, ref float64 // dB
-	on         bool
-	onStart    int64
-	sumF       float64
-	nF         int
-	miss       int  // consecutive non-tone hops inside a beep
-	done       bool // a beep ended in this hop
-	last       beep
-	matchers   [2]matcher
+	// segs turn tone hops into beeps twice: segs[0] ends a beep 10 dB
+	// under the beep's own smoothed level, for smoke beeps whose steady
+	// reverberant level can sit 10 dB under the direct onset; segs[1] ends
+	// it 10 dB under the onset peak, which finds the short CO gaps that a
+	// reverberation tail fills. matchers[i] reads segs[i].
+	segs     [2]segmenter
+	matchers [2]matcher
+}
+
+// segmenter is a run-length state machine from tone hops to beeps.
+type segmenter struct {
+	relative bool // end relative to the beep's own level, not the onset peak
+	on       bool
+	onStart  int64
+	sumF     float64
+	nF       int
+	miss     int     // consecutive non-tone hops inside a beep
+	beepLvl  float64 // smoothed level of the current beep, dB
+	done     bool    // a beep ended in this hop
+	last     beep
+}
+
+// step advances the segmenter by hop h with the band's verdict.
+func (g *segmenter) step(h int64, tonal bool, lvl, ref, f, maxDev float64) {
+	g.done = false
+	floor := ref - offBelow
+	if g.relative {
+		floor = g.beepLvl - offBelow
+	}
+	switch {
+	case !g.on && tonal && lvl >= ref-onBelow:
+		g.on, g.onStart, g.sumF, g.nF, g.miss, g.beepLvl = true, h, f, 1, 0, lvl
+	case g.on && tonal && lvl >= floor && math.Abs(f-g.sumF/float64(g.nF)) <= maxDev:
+		g.sumF += f
+		g.nF++
+		g.miss = 0
+		g.beepLvl += beepSmooth * (lvl - g.beepLvl)
+	case g.on:
+		// Speech or music can mask a hop or two of a beep; a gap counts
+		// only once it is longer than bridgeHops.
+		g.miss++
+		if g.miss > bridgeHops {
+			g.on, g.done = false, true
+			g.last = beep{start: g.onStart, end: h - int64(g.miss) + 1, freq: g.sumF / float64(g.nF)}
+		}
+	}
 }
 
 func newBand(cfg Config, f0 float64) *band {
@@ -71,7 +112,8 @@ func newBand(cfg Config, f0 float64) *band {
 }
 
 func (b *band) reset() {
-	b.init, b.on, b.done = false, false, false
+	b.init = false
+	b.segs = [2]segmenter{{relative: true}, {}}
 	for i := range b.matchers {
 		b.matchers[i].reset()
 	}
@@ -79,7 +121,6 @@ func (b *band) reset() {
 
 // measure updates the band's tone state from the spectrum of hop h.
 func (b *band) measure(coef []complex128, h int64) {
-	b.done = false
 	pk, kp := 0.0, b.kLo
 	for k := b.sLo; k <= b.sHi; k++ {
 		c := coef[k]
@@ -121,21 +162,8 @@ func (b *band) measure(coef []complex128, h int64) {
 	if tonal {
 		b.ref = max(b.ref, lvl)
 	}
-	switch {
-	case !b.on && tonal && lvl >= b.ref-onBelow:
-		b.on, b.onStart, b.sumF, b.nF, b.miss = true, h, f, 1, 0
-	case b.on && tonal && lvl >= b.ref-offBelow && math.Abs(f-b.sumF/float64(b.nF)) <= b.maxDev:
-		b.sumF += f
-		b.nF++
-		b.miss = 0
-	case b.on:
-		// Speech or music can mask a hop or two of a beep; a gap counts
-		// only once it is longer than bridgeHops.
-		b.miss++
-		if b.miss > bridgeHops {
-			b.on, b.done = false, true
-			b.last = beep{start: b.onStart, end: h - int64(b.miss) + 1, freq: b.sumF / float64(b.nF)}
-		}
+	for i := range b.segs {
+		b.segs[i].step(h, tonal, lvl, b.ref, f, b.maxDev)
 	}
 }
 
@@ -177,9 +205,10 @@ const episodeCap = 12
 func hops(s float64) int64 { return int64(math.Round(s * 100)) }
 
 // looseTol bounds how far masking may move one end of a beep while the
-// other end keeps the period (30 % of the period: 0.3 s of a smoke beep,
-// 60 ms of a CO beep).
-const looseTol = 0.3
+// other end keeps the period (40 % of the period: 0.4 s of a smoke beep,
+// 80 ms of a CO beep). Strays that link this loosely cannot spoil a group:
+// only strong links make a group non-maximal.
+const looseTol = 0.4
 
 // measureSlack is the timing error of hop-based measurement: one hop of
 // quantisation at each end plus the 16 ms window's smear.
@@ -198,7 +227,7 @@ func newMatcher(k Kind, on, off, longOff float64, beeps int, cfg Config) matcher
 		// carry the tolerance; the minimum only keeps out blips.
 		onMin: hops(0.2 * on),
 		onMax: hops(on + 0.8*off),
-		merge: hops(0.5 * off),
+		merge: hops(0.6 * off),
 		pMin:  hops(p*(1-tol) - measureSlack),
 		pMax:  hops(p*(1+tol) + measureSlack),
 		lpMin: hops(p * (1 - looseTol)),
@@ -215,7 +244,7 @@ func (m *matcher) reset() {
 // step advances the matcher by hop now, after b.measure; it reports the
 // kind and onset hop when a group completes the required number of
 // consecutive cycles.
-func (m *matcher) step(b *band, now int64) (Kind, int64, bool) {
+func (m *matcher) step(b *segmenter, now int64) (Kind, int64, bool) {
 	var kind Kind
 	var onset int64
 	var valid bool

@@ -60,6 +60,9 @@ func AlarmCases(seed uint64) []Case {
 	fast.Timing = Timing{On: 0.46, Off: 0.46, LongOff: 1.4, Beeps: 3} // 8 % short, within tolerance
 	slowCO := t4(hf())
 	slowCO.Timing = Timing{On: 0.108, Off: 0.108, LongOff: 5.4, Beeps: 4} // 8 % long
+	// A distant alarm, two rooms away: -40 dBFS, 10 dB above the -60 dBFS
+	// microphone noise, and reverberant.
+	far := func(a AlarmSpec) AlarmSpec { a.Amp = 0.01; return a }
 	warble := t3(hf())
 	warble.Warble = 0.03
 	cases := []alarmCase{
@@ -71,7 +74,9 @@ func AlarmCases(seed uint64) []Case {
 		{name: "smoke_warble_speech", spec: warble, interf: "speech", snr: 3, dur: 14},
 		{name: "smoke_lowfreq_music_6db", spec: sq, interf: "music", snr: 6, dur: 14},
 		{name: "smoke_lowfreq_speech_6db_reverb", spec: sqSpeech, interf: "speech", snr: 6, rt60: 0.4, dur: 14},
+		{name: "smoke_far_speech_10db", spec: far(t3(hf())), interf: "speech", snr: 10, rt60: 0.6, dur: 14},
 		{name: "co_quiet", spec: t4(hf()), dur: 19},
+		{name: "co_far_music_10db", spec: far(t4(hf())), interf: "music", snr: 10, rt60: 0.3, dur: 19},
 		{name: "co_speech_0db", spec: t4(hf()), interf: "speech", snr: 0, dur: 19},
 		{name: "co_music_0db_reverb", spec: t4(hf()), interf: "music", snr: 0, rt60: 0.35, dur: 19},
 		{name: "co_slow_timing_both_3db", spec: slowCO, interf: "both", snr: 3, dur: 19},
@@ -156,6 +161,9 @@ func nearMisses(rng *rand.Rand) []Case {
 		mk("miss_t3_slow", "temporal-three 25 % slow", beeps((Timing{On: 0.625, Off: 0.625, LongOff: 1.875, Beeps: 3}).Segments(1, 3))),
 		mk("miss_t3_long_gap", "temporal-three with a 3 s gap", beeps((Timing{On: 0.5, Off: 0.5, LongOff: 3, Beeps: 3}).Segments(1, 3))),
 		mk("miss_t4_slow", "temporal-four at twice the beep length", beeps((Timing{On: 0.2, Off: 0.2, LongOff: 5, Beeps: 4}).Segments(1, 3))),
+		mk("miss_t3_wrong_pitch", "temporal-three at 4.2 kHz, outside ±10 % of 3.1 kHz", func(x []float64) {
+			AddBeeps(x, AlarmRate, 4200, alarmLevel, t3.Segments(1, 3))
+		}),
 		mk("miss_t4_three_beeps", "groups of three 0.1 s beeps, 5 s apart", beeps((Timing{On: 0.1, Off: 0.1, LongOff: 5, Beeps: 3}).Segments(1, 3))),
 	}
 }
