@@ -13,6 +13,7 @@ import (
 	"github.com/wakegate/wakegate/capture"
 	"github.com/wakegate/wakegate/dsp"
 	"github.com/wakegate/wakegate/leds"
+	"github.com/wakegate/wakegate/presence"
 	"github.com/wakegate/wakegate/upstream"
 	"github.com/wakegate/wakegate/voiceservice"
 	"github.com/wakegate/wakegate/wakeword"
@@ -32,6 +33,14 @@ type Options struct {
 	ExpectSpeechTurns int
 	// Sidecars are audio-free detectors run on every hop (alarm sounds).
 	Sidecars []agent.Sidecar
+	// Presence enables ultrasonic presence detection: the input is read at
+	// 48 kHz (it must carry the pilot band) and the pilot generator is
+	// stopped and restarted with the microphone.
+	Presence       bool
+	PresenceConfig presence.Config // zero: presence.DefaultConfig()
+	// OnMute, if set, is called when the replayed mute switch stops (true)
+	// and restarts (false) the microphone: it switches the pilot tone.
+	OnMute func(muted bool)
 	// Indicator also receives every indicator change (e.g. a terminal).
 	Indicator agent.Indicator
 	// DataDir keeps the service's stored interactions; "" uses a temporary
@@ -54,7 +63,20 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	src, err := capture.OpenFile(opts.Input, capture.FileOptions{Paced: opts.Paced})
+	rate := agent.SampleRate
+	var pres agent.Presence
+	if opts.Presence {
+		pc := opts.PresenceConfig
+		if pc == (presence.Config{}) {
+			pc = presence.DefaultConfig()
+		}
+		d, err := presence.New(pc)
+		if err != nil {
+			return nil, err
+		}
+		pres, rate = agent.PresenceDetector(d), pc.SampleRate
+	}
+	src, err := capture.OpenFile(opts.Input, capture.FileOptions{Paced: opts.Paced, Rate: rate})
 	if err != nil {
 		return nil, err
 	}
@@ -100,6 +122,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 	cfg := opts.Gate
 	cfg.Lockstep = true
+	cfg.CaptureRate = rate
 	if cfg.DeviceID == "" {
 		cfg.DeviceID = "replay"
 	}
@@ -120,6 +143,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		Indicator: ind,
 		Upstream:  client,
 		Sidecars:  opts.Sidecars,
+		Presence:  pres,
+		OnMute:    opts.OnMute,
 		Log:       log.With("component", "agent"),
 	}, false)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wakegate/wakegate/agent"
+	"github.com/wakegate/wakegate/presence"
 	"github.com/wakegate/wakegate/replay"
 	_ "github.com/wakegate/wakegate/wakeword/nn"       // registers trained models
 	_ "github.com/wakegate/wakegate/wakeword/template" // registers personal templates
@@ -58,6 +59,7 @@ func replayMain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	noAnn := fs.Bool("no-annotation", false, "ignore a fixture annotation (FILE.json) beside the WAV")
 	dataDir := fs.String("data", "", "keep the service's stored interactions (WAV + JSON) in `DIR`")
 	verbose := fs.Bool("v", false, "log the pipeline's decisions to stderr")
+	presenceOn := fs.Bool("presence", false, "detect presence from the ultrasonic pilot (the input must be 48 kHz)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -118,8 +120,11 @@ func replayMain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *verbose {
 		opts.Log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	if cfg.Alarm.Enabled {
-		opts.Sidecars = sidecars(cfg)
+	opts.Sidecars = sidecars(cfg)
+	if *presenceOn {
+		opts.Presence = true
+		opts.PresenceConfig = presence.DefaultConfig()
+		opts.PresenceConfig.PilotHz = cfg.Presence.PilotHz
 	}
 	res, err := replay.Run(ctx, opts)
 	if err != nil {

@@ -1,0 +1,172 @@
+package replay
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/wakegate/wakegate/agent"
+	"github.com/wakegate/wakegate/alarm"
+	"github.com/wakegate/wakegate/internal/soundgen"
+	"github.com/wakegate/wakegate/presence"
+	"github.com/wakegate/wakegate/wav"
+)
+
+// eventTolerance is the bound on event time vs the annotated onset.
+const eventTolerance = 0.5 // seconds
+
+func writeCase(t *testing.T, c soundgen.Case) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), c.Name+".wav")
+	if err := os.WriteFile(p, wav.EncodeInt16(c.Rate, soundgen.ToInt16(c.Audio)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func alarmSidecars() []agent.Sidecar {
+	return []agent.Sidecar{agent.AlarmSidecar(alarm.New(alarm.DefaultConfig()))}
+}
+
+// checkEvents compares the ledger's events with the annotation: same kinds
+// in order, each within eventTolerance of its annotated time. Annotated
+// events after the end of the audio (an absence decided after the scene's
+// last motion plus the hold time) cannot happen in the replay and are
+// dropped.
+func checkEvents(t *testing.T, got []agent.EventRecord, all []soundgen.Expected, seconds float64) {
+	t.Helper()
+	var want []soundgen.Expected
+	for _, e := range all {
+		if e.Time <= seconds {
+			want = append(want, e)
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("events %+v, want %+v", got, want)
+	}
+	for i := range want {
+		at := float64(got[i].Sample) / agent.SampleRate
+		if got[i].Kind != want[i].Kind || math.Abs(at-want[i].Time) > eventTolerance {
+			t.Errorf("event %d: %s at %.2f s, want %s at %.2f s", i, got[i].Kind, at, want[i].Kind, want[i].Time)
+		}
+	}
+}
+
+// TestAlarmScenes replays every generated alarm scene (true alarms and
+// near-misses) through the real pipeline: the events in the ledger match
+// the annotation, and no audio leaves the device.
+func TestAlarmScenes(t *testing.T) {
+	for _, c := range soundgen.AlarmCases(1) {
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			res, err := Run(context.Background(), Options{Input: writeCase(t, c), Sidecars: alarmSidecars()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkEvents(t, res.Events, c.Events, float64(len(c.Audio))/float64(c.Rate))
+			if len(res.Streams) != 0 || len(res.Records) != 0 {
+				t.Fatalf("an alarm sent audio: %+v", res.Streams)
+			}
+		})
+	}
+}
+
+// TestAlarmMutedHalfway: muted in the middle of an alarm, before two full
+// cycles were heard, nothing is reported, then or later.
+func TestAlarmMutedHalfway(t *testing.T) {
+	for _, c := range soundgen.AlarmCases(1) {
+		if len(c.Events) == 0 {
+			continue
+		}
+		onset := c.Events[0].Time
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			// One cycle in (4 s for smoke, 5.8 s for CO would be two), mute for
+			// the rest of the file.
+			muteAt := int64((onset + 1.0) * agent.SampleRate)
+			res, err := Run(context.Background(), Options{Input: writeCase(t, c), Sidecars: alarmSidecars(),
+				Events: []agent.ScheduledControl{{Sample: muteAt, Kind: agent.Mute}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Events) != 0 {
+				t.Fatalf("events while muted: %+v", res.Events)
+			}
+			if res.FramesReadWhileMuted != 0 {
+				t.Fatalf("%d frames read while muted", res.FramesReadWhileMuted)
+			}
+		})
+		break // one scene of each kind is enough; the gate is the same
+	}
+}
+
+// TestPresenceScenes replays the generated 48 kHz presence scenes with
+// presence detection on.
+func TestPresenceScenes(t *testing.T) {
+	cfg := presence.DefaultConfig()
+	for _, c := range soundgen.PresenceCases(1, cfg.PilotHz, cfg.Hold.Seconds()) {
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			res, err := Run(context.Background(), Options{Input: writeCase(t, c), Presence: true, PresenceConfig: cfg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkEvents(t, res.Events, c.Events, float64(len(c.Audio))/float64(c.Rate))
+		})
+	}
+}
+
+// TestPilotStopsOnMute: the mute that stops the microphone stops the pilot
+// tone within one audio period (10 ms), and a muted replay reports no
+// presence.
+func TestPilotStopsOnMute(t *testing.T) {
+	cfg := presence.DefaultConfig()
+	var c soundgen.Case
+	for _, pc := range soundgen.PresenceCases(1, cfg.PilotHz, cfg.Hold.Seconds()) {
+		if len(pc.Events) > 0 && pc.Events[0].Kind == "present" {
+			c = pc
+			break
+		}
+	}
+	if c.Name == "" {
+		t.Fatal("no presence scene with motion")
+	}
+	pilot := presence.PilotTone(cfg)
+	var mu sync.Mutex
+	var afterStop []int16
+	onMute := func(muted bool) {
+		if !muted {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		pilot.Stop()
+		period := make([]int16, cfg.SampleRate/100) // one 10 ms playback period
+		pilot.Fill(period)
+		afterStop = make([]int16, cfg.SampleRate/10)
+		pilot.Fill(afterStop)
+	}
+	warm := make([]int16, cfg.SampleRate) // the tone has been playing for a second
+	pilot.Fill(warm)
+	res, err := Run(context.Background(), Options{Input: writeCase(t, c), Presence: true, PresenceConfig: cfg, OnMute: onMute,
+		Events: []agent.ScheduledControl{{Sample: 0, Kind: agent.Mute}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Events) != 0 {
+		t.Fatalf("presence events while muted: %+v", res.Events)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if afterStop == nil {
+		t.Fatal("the mute did not reach the pilot")
+	}
+	for i, v := range afterStop {
+		if v != 0 {
+			t.Fatalf("pilot still sounding %d samples after the first period following mute (value %d)", i, v)
+		}
+	}
+}
