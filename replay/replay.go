@@ -31,6 +31,8 @@ type Options struct {
 	// up to ExpectSpeechTurns consecutive turns.
 	ExpectSpeech      time.Duration
 	ExpectSpeechTurns int
+	// Verifier is the service's second wake-word check (nil: none).
+	Verifier voiceservice.Verifier
 	// Sidecars are audio-free detectors run on every hop (alarm sounds).
 	Sidecars []agent.Sidecar
 	// Presence enables ultrasonic presence detection: the input is read at
@@ -103,6 +105,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		DataDir:             dataDir,
 		ExpectSpeechTimeout: opts.ExpectSpeech,
 		ExpectSpeechTurns:   opts.ExpectSpeechTurns,
+		Verifier:            opts.Verifier,
 		Logger:              log.With("component", "service"),
 	})
 	if err != nil {

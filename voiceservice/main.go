@@ -13,6 +13,10 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/wakegate/wakegate/wakeword"
+	_ "github.com/wakegate/wakegate/wakeword/nn"       // trained models for --verify-wakeword
+	_ "github.com/wakegate/wakegate/wakeword/template" // personal templates for --verify-wakeword
 )
 
 // stringList is a repeatable string flag.
@@ -33,6 +37,7 @@ type flags struct {
 	retention                       time.Duration
 	endpointSilence, maxInteraction time.Duration
 	verbose                         bool
+	verify                          stringList
 }
 
 func newFlagSet(name string, f *flags, stderr io.Writer) *flag.FlagSet {
@@ -53,6 +58,7 @@ func newFlagSet(name string, f *flags, stderr io.Writer) *flag.FlagSet {
 	fs.DurationVar(&f.endpointSilence, "endpoint-silence", DefaultEndpointSilence, "silence after speech that ends an utterance")
 	fs.DurationVar(&f.maxInteraction, "max-interaction", DefaultMaxInteraction, "longest interaction")
 	fs.BoolVar(&f.verbose, "v", false, "debug logging")
+	fs.Var(&f.verify, "verify-wakeword", "check each wake-word stream's wake word again with this wake-word `FILE` (repeatable); a false wake gets StopCapture(FALSE_WAKE)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: %s [flags]            serve\n       %s list [--data DIR]\n       %s delete [--data DIR] ID\n\nflags:\n", name, name, name)
 		fs.PrintDefaults()
@@ -189,7 +195,16 @@ func serveMain(ctx context.Context, f *flags, stderr io.Writer) error {
 	if f.expectSpeech <= 0 {
 		turns = 0
 	}
+	var verifier Verifier
+	if len(f.verify) > 0 {
+		v, err := WakeWordVerifier(f.verify, wakeword.Options{})
+		if err != nil {
+			return err
+		}
+		verifier = v
+	}
 	svc, err := New(Config{
+		Verifier:            verifier,
 		DataDir:             f.data,
 		Tokens:              tokens,
 		EndpointSilence:     f.endpointSilence,

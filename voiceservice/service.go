@@ -50,6 +50,11 @@ const (
 	maxEvents = 1024
 )
 
+// VerifyDelay is how much audio after the claimed wake word the service
+// waits for before verifying it (500 ms at 16 kHz): a detector decides a
+// few hops after a word ends, and the check must see that much.
+const VerifyDelay = 8000
+
 // Verifier checks the wake word a second time, on the service side.
 type Verifier interface {
 	// Verify reports whether audio (the stream from its first sample up to
@@ -600,7 +605,7 @@ func (in *interaction) audio(pcm []byte) {
 	if in.stopped {
 		return
 	}
-	if v := in.s.cfg.Verifier; v != nil && in.rec.Verified == nil && in.rec.Trigger == TriggerWakeWord && in.rec.NumSamples >= in.rec.WakeEnd {
+	if v := in.s.cfg.Verifier; v != nil && in.rec.Verified == nil && in.rec.Trigger == TriggerWakeWord && in.rec.NumSamples >= in.rec.WakeEnd+VerifyDelay {
 		ok, score := v.Verify(in.rec.WakeWord, in.rec.Samples, in.rec.WakeStart, in.rec.WakeEnd)
 		in.rec.Verified = &Verified{OK: ok, Score: score}
 		if !ok {

@@ -387,7 +387,7 @@ func TestVerifier(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := svc.Records()[0]
-		if v.calls != 1 || v.wakeStart != 8000 || v.wEnd != 18271 || v.n < 18271 || v.n >= 18271+320 {
+		if v.calls != 1 || v.wakeStart != 8000 || v.wEnd != 18271 || v.n < 18271+VerifyDelay || v.n >= 18271+VerifyDelay+320 {
 			t.Errorf("accept=%v: verifier called %d times with %d samples [%d,%d)", accept, v.calls, v.n, v.wakeStart, v.wEnd)
 		}
 		if r.Verified == nil || r.Verified.OK != accept {
@@ -395,7 +395,7 @@ func TestVerifier(t *testing.T) {
 		}
 		if !accept {
 			if res.StopReason != upstream.StopFalseWake || int64(sent) != v.n || res.ExpectSpeech != 0 {
-				t.Errorf("rejected: result %+v after %d samples; want false_wake right at the wake end and no follow-up", res, sent)
+				t.Errorf("rejected: result %+v after %d samples; want false_wake VerifyDelay after the wake end and no follow-up", res, sent)
 			}
 		} else if res.StopReason == upstream.StopFalseWake {
 			t.Error("accepted wake word stopped as false wake")
