@@ -55,8 +55,8 @@ Positives hold the word, each file one utterance with some silence around
 it; negatives hold anything else. Examples are augmented on the fly (speed
 and pitch, room reverberation, level, noise at -2..30 dB SNR, band warping
 and masking); a part of the files, by recording session, is held out, and
-the model with the best held-out figures is written. Its default threshold
-is the smallest that no held-out negative reaches.
+the model with the lowest held-out loss is written. Its default threshold
+is the smallest that 99 % of the held-out negatives stay below.
 
 `)
 		fs.PrintDefaults()
