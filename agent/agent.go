@@ -605,6 +605,31 @@ func (a *Agent) setIndicator(s leds.State) {
 	a.Ledger.addIndicator(a.pos, s.String())
 }
 
+// shower is an indicator that can tell what it actually displays (a light
+// ring animates on its own goroutine, so Set is not yet "lit").
+type shower interface{ Shown() leds.State }
+
+// maxShowWait bounds how long a stream waits for the light: a ring draws a
+// new state within a frame (33 ms at 30 fps, usually at once).
+const maxShowWait = 100 * time.Millisecond
+
+// awaitShown waits until the indicator displays s, if it can say so, and
+// reports whether it does within maxShowWait.
+func (a *Agent) awaitShown(s leds.State) bool {
+	sh, ok := a.d.Indicator.(shower)
+	if !ok {
+		return true
+	}
+	deadline := time.Now().Add(maxShowWait)
+	for sh.Shown() != s {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return true
+}
+
 func (a *Agent) toIdle() {
 	a.state = idle
 	a.setIndicator(leds.Idle)
@@ -722,6 +747,13 @@ func (a *Agent) open(trigger string, start int64, det wakeword.Detection, wake b
 
 	// P3: the indicator is on before anything is queued for sending.
 	a.setIndicator(leds.Listening)
+	if !a.awaitShown(leds.Listening) {
+		// Fail closed: a device that cannot show it is listening does not
+		// stream.
+		a.log.Error("the indicator did not show listening: nothing sent", "trigger", trigger)
+		a.fail()
+		return
+	}
 	ctx, cancel := context.WithTimeout(a.ctx, a.cfg.OpenTimeout)
 	defer cancel()
 	id := rec.ID

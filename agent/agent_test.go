@@ -257,3 +257,59 @@ func TestLiveMuteStopsSourceAtOnce(t *testing.T) {
 		t.Fatalf("want the one button stream, got %d", len(svc.Records()))
 	}
 }
+
+// darkStrip is an LED strip that accepts frames; whether the ring's
+// goroutine runs decides whether anything is shown.
+type darkStrip struct{}
+
+func (darkStrip) Len() int               { return 12 }
+func (darkStrip) Show([]leds.Color) error { return nil }
+func (darkStrip) Off() error              { return nil }
+
+// P3 with a real light ring: a stream opens only once the ring actually
+// shows "listening". A ring that never draws (its goroutine stuck or not
+// running) means no stream at all: the device fails closed.
+func TestStreamWaitsForTheRing(t *testing.T) {
+	svc, err := voiceservice.New(voiceservice.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- svc.Serve(ctx, lis, voiceservice.ServeOptions{}) }()
+	defer func() { cancel(); <-served }()
+
+	for _, running := range []bool{true, false} {
+		ring := leds.NewRing(darkStrip{}, leds.DefaultTheme(), 30)
+		rctx, stopRing := context.WithCancel(context.Background())
+		ringDone := make(chan error, 1)
+		if running {
+			go func() { ringDone <- ring.Run(rctx) }()
+		} else {
+			close(ringDone)
+		}
+		a, err := agent.New(agent.Config{Lockstep: true}, agent.Deps{
+			Source: openFixture(t, "button.wav"), VAD: dsp.NewVAD(dsp.DefaultVADConfig()), Indicator: ring,
+			Upstream: dial(t, lis.Addr().String(), 0),
+		}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Replay(context.Background(), []agent.ScheduledControl{{Sample: 16000, Kind: agent.Button}}); err != nil {
+			t.Fatal(err)
+		}
+		stopRing()
+		<-ringDone
+		streams := a.Ledger.Snapshot().Streams
+		if running && len(streams) != 1 {
+			t.Errorf("ring running: %d streams, want 1", len(streams))
+		}
+		if !running && len(streams) != 0 {
+			t.Errorf("ring not drawing: %d streams sent without the light on", len(streams))
+		}
+	}
+}
