@@ -262,7 +262,7 @@ func TestLiveMuteStopsSourceAtOnce(t *testing.T) {
 // goroutine runs decides whether anything is shown.
 type darkStrip struct{}
 
-func (darkStrip) Len() int               { return 12 }
+func (darkStrip) Len() int                { return 12 }
 func (darkStrip) Show([]leds.Color) error { return nil }
 func (darkStrip) Off() error              { return nil }
 
