@@ -41,16 +41,21 @@ type Event struct {
 // Detector turns 48 kHz capture with the pilot playing into presence
 // events. It is not safe for concurrent use.
 type Detector struct {
-	cfg   Config
-	fs    float64
-	dec   int     // decimation factor
-	bbFs  float64 // baseband rate
-	rot   complex128
-	taps  []float64
-	hist  []complex128 // mixed samples, doubled ring for contiguous FIR reads
-	hpos  int
-	phase int // input samples since the last baseband output
-	nco   complex128
+	cfg  Config
+	fs   float64
+	dec  int     // decimation factor
+	bbFs float64 // baseband rate
+	// The heterodyne is folded into the filter: y[n] = Σ h[k]·x[n−k]·e^{−jω(n−k)}
+	// = e^{−jωn}·Σ (h[k]·e^{jωk})·x[n−k], so the real input runs through
+	// complex taps g[k] = h[k]·e^{jωk} only at output instants and one
+	// rotation per output replaces a mixer per input sample.
+	tapsRe, tapsIm []float64
+	rotD           complex128 // e^{−jω·dec}: the output rotation's step
+	hist           []float64  // input samples, doubled ring for contiguous FIR reads
+	hpos           int
+	phase          int        // input samples since the last baseband output
+	nco            complex128 // e^{−jωn} at the next output
+	turns          int        // outputs since the last renormalisation
 
 	ring   [nFFT]complex128 // baseband ring
 	rpos   int
@@ -96,12 +101,19 @@ func New(cfg Config) (*Detector, error) {
 		fs:   fs,
 		dec:  dec,
 		bbFs: fs / float64(dec),
-		rot:  cmplx.Rect(1, -2*math.Pi*cfg.PilotHz/fs),
+		rotD: cmplx.Rect(1, -2*math.Pi*cfg.PilotHz/fs*float64(dec)),
 		fft:  newCFFT(nFFT),
 	}
 	n := tapsPerD * dec
-	d.taps = lowpass(n, cutoffHz/fs, kaiserB)
-	d.hist = make([]complex128, 2*n)
+	h := lowpass(n, cutoffHz/fs, kaiserB)
+	d.tapsRe, d.tapsIm = make([]float64, n), make([]float64, n)
+	w := 2 * math.Pi * cfg.PilotHz / fs
+	for i := range h {
+		// hist[hpos+i] is x[n−(n−1−i)]: tap index k = n−1−i.
+		s, c := math.Sincos(w * float64(n-1-i))
+		d.tapsRe[i], d.tapsIm[i] = h[n-1-i]*c, h[n-1-i]*s
+	}
+	d.hist = make([]float64, 2*n)
 	for i := range d.win {
 		d.win[i] = blackmanHarris(i, nFFT)
 	}
@@ -177,11 +189,11 @@ func blackmanHarris(i, n int) float64 {
 // Reset forgets all audio and state; sample indices restart at 0.
 func (d *Detector) Reset() {
 	clear(d.hist)
-	d.hpos, d.phase, d.nco = 0, 0, 1
+	d.hpos, d.phase, d.nco, d.turns = 0, 0, 1, 0
 	d.ring = [nFFT]complex128{}
 	d.rpos, d.sinceF = 0, 0
 	d.blkSum, d.blkN, d.carSmooth = 0, 0, 0
-	d.gateLeft = nFFT + len(d.taps)/d.dec // the window must first fill with valid pilot
+	d.gateLeft = nFFT + len(d.tapsRe)/d.dec // the window must first fill with valid pilot
 	d.in = 0
 	d.init, d.present, d.above = false, false, 0
 	d.level = 0
@@ -201,40 +213,38 @@ func (d *Detector) Level() float64 { return d.level }
 // It does not allocate.
 func (d *Detector) Push(block []int16) (Event, bool) {
 	d.pendingOK = false
-	n := len(d.taps)
+	n := len(d.tapsRe)
 	blkLen := max(int(d.fs)/blockRate/d.dec, 1) // baseband samples per 10 ms
 	for _, v := range block {
 		if v >= clipLevel || v <= -clipLevel {
 			// Clipping splatters energy over the whole spectrum,
 			// Doppler band included: blank as for a dropout.
-			d.gateLeft = nFFT + len(d.taps)/d.dec
+			d.gateLeft = nFFT + n/d.dec
 		}
-		x := complex(float64(v)/32768, 0) * d.nco
-		d.nco *= d.rot
+		x := float64(v) / 32768
 		d.hist[d.hpos] = x
 		d.hist[d.hpos+n] = x
-		d.hpos++
-		if d.hpos == n {
+		if d.hpos++; d.hpos == n {
 			d.hpos = 0
-			// Renormalise the oscillator once per ring turn; rounding
-			// would otherwise drift its amplitude.
-			d.nco /= complex(cmplx.Abs(d.nco), 0)
 		}
 		d.in++
-		d.phase++
-		if d.phase < d.dec {
+		if d.phase++; d.phase < d.dec {
 			continue
 		}
 		d.phase = 0
-		// FIR output at the newest sample: taps are symmetric, so
-		// convolution equals correlation over the last n samples.
 		var re, im float64
-		h := d.hist[d.hpos : d.hpos+n]
-		for k, t := range d.taps {
-			re += t * real(h[k])
-			im += t * imag(h[k])
+		hs := d.hist[d.hpos : d.hpos+n]
+		for k, x := range hs {
+			re += d.tapsRe[k] * x
+			im += d.tapsIm[k] * x
 		}
-		y := complex(re, im)
+		y := complex(re, im) * d.nco
+		d.nco *= d.rotD
+		if d.turns++; d.turns == 1024 {
+			// Renormalise the oscillator against rounding drift.
+			d.turns = 0
+			d.nco /= complex(cmplx.Abs(d.nco), 0)
+		}
 		d.ring[d.rpos] = y
 		d.rpos = (d.rpos + 1) % nFFT
 		d.blkSum += y
@@ -263,7 +273,7 @@ func (d *Detector) carrierCheck() {
 	d.blkSum, d.blkN = 0, 0
 	if d.carSmooth > 0 && c > 0 {
 		if r := 10 * math.Log10(c/d.carSmooth); math.Abs(r) > gateDB {
-			d.gateLeft = nFFT + len(d.taps)/d.dec
+			d.gateLeft = nFFT + len(d.tapsRe)/d.dec
 		}
 	} else {
 		d.gateLeft = max(d.gateLeft, nFFT)
