@@ -215,3 +215,27 @@ func TestRunWithNullMicrophone(t *testing.T) {
 		t.Fatalf("no clean stop logged:\n%s", errOut.String())
 	}
 }
+
+// TestRunWithPresenceOnNullDevices starts presence detection on the null
+// audio backend: 48 kHz capture, the pilot tone on 48 kHz playback, and a
+// clean stop.
+func TestRunWithPresenceOnNullDevices(t *testing.T) {
+	_, addr := startService(t)
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, addr, "", "", false)
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("[presence]\nenabled = true\n")
+	f.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+	defer cancel()
+	var errOut bytes.Buffer
+	if err := dispatch(ctx, []string{"run", "--config", cfg, "--backend", "null"}, &bytes.Buffer{}, &errOut); err != nil {
+		t.Fatalf("run: %v\n%s", err, errOut.String())
+	}
+	if strings.Contains(errOut.String(), "presence detection disabled") || !strings.Contains(errOut.String(), "wakegate stopped") {
+		t.Fatalf("presence did not run and stop cleanly:\n%s", errOut.String())
+	}
+}

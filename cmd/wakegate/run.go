@@ -73,13 +73,17 @@ func newLogger(c config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, o))
 }
 
-// openSource opens the configured capture source.
-func openSource(c config.Config) (agent.Source, func() error, error) {
+// openSource opens the configured capture source; rate is 48000 when
+// presence detection needs the microphone's ultrasonic band.
+func openSource(c config.Config, rate int) (agent.Source, func() error, error) {
 	switch c.Audio.Input {
 	case "":
-		m, err := audiodev.OpenCapture(audiodev.Config{Device: c.Audio.Device, PeriodMs: c.Audio.PeriodMs, Backend: c.Audio.Backend})
+		m, err := audiodev.OpenCapture(audiodev.Config{Device: c.Audio.Device, PeriodMs: c.Audio.PeriodMs, Backend: c.Audio.Backend, SampleRate: rate})
 		if err != nil {
 			return nil, nil, err
+		}
+		if rate != agent.SampleRate {
+			return nativeSource{m}, m.Close, nil
 		}
 		return m, m.Close, nil
 	case "-":
@@ -152,7 +156,14 @@ func runAgent(ctx context.Context, c config.Config, stderr io.Writer) error {
 		}
 		muted = m
 	}
-	src, closeSrc, err := openSource(c)
+	gate := gateConfig(c)
+	var deps agent.Deps
+	if lp := openPresence(c, muted, log); lp != nil {
+		defer lp.close()
+		gate.CaptureRate = presenceRate
+		deps.Presence, deps.OnMute = lp.det, lp.switchPilot
+	}
+	src, closeSrc, err := openSource(c, max(gate.CaptureRate, agent.SampleRate))
 	if err != nil {
 		return err
 	}
@@ -164,16 +175,10 @@ func runAgent(ctx context.Context, c config.Config, stderr io.Writer) error {
 	}
 	defer audit.Close()
 
-	a, err := agent.New(gateConfig(c), agent.Deps{
-		Source:    src,
-		Detector:  det,
-		VAD:       dsp.NewVAD(dsp.DefaultVADConfig()),
-		Indicator: hw.indicator,
-		Upstream:  client,
-		Sidecars:  sidecars(c),
-		Log:       log,
-		Audit:     audit.write,
-	}, muted)
+	deps.Source, deps.Detector, deps.VAD = src, det, dsp.NewVAD(dsp.DefaultVADConfig())
+	deps.Indicator, deps.Upstream, deps.Sidecars = hw.indicator, client, sidecars(c)
+	deps.Log, deps.Audit = log, audit.write
+	a, err := agent.New(gate, deps, muted)
 	if err != nil {
 		return err
 	}
