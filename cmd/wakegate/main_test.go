@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -238,4 +239,66 @@ func TestRunWithPresenceOnNullDevices(t *testing.T) {
 	if strings.Contains(errOut.String(), "presence detection disabled") || !strings.Contains(errOut.String(), "wakegate stopped") {
 		t.Fatalf("presence did not run and stop cleanly:\n%s", errOut.String())
 	}
+}
+
+// TestRunNotifiesSystemdAndReloads: under systemd (NOTIFY_SOCKET set) the
+// agent reports READY, pings the watchdog from its loop, re-reads its
+// configuration on SIGHUP (RELOADING, then READY again) and reports
+// STOPPING on the way out.
+func TestRunNotifiesSystemdAndReloads(t *testing.T) {
+	_, addr := startService(t)
+	dir := t.TempDir()
+	sock := filepath.Join(dir, "notify")
+	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	t.Setenv("NOTIFY_SOCKET", sock)
+	cfg := writeConfig(t, dir, addr, abs(t, "../../testdata/fixtures/long_command.wav"), "", true)
+
+	msgs := make(chan string, 64)
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := conn.Read(buf)
+			if err != nil {
+				close(msgs)
+				return
+			}
+			msgs <- string(buf[:n])
+		}
+	}()
+	expect := func(prefix string) {
+		t.Helper()
+		deadline := time.After(5 * time.Second)
+		for {
+			select {
+			case m, ok := <-msgs:
+				if !ok {
+					t.Fatalf("notify socket closed waiting for %s", prefix)
+				}
+				if strings.HasPrefix(m, prefix) {
+					return
+				}
+			case <-deadline:
+				t.Fatalf("no %s from the agent", prefix)
+			}
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- dispatch(ctx, []string{"run", "--config", cfg}, &bytes.Buffer{}, &bytes.Buffer{}) }()
+	expect("READY=1")
+	expect("WATCHDOG=1")
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	expect("RELOADING=1")
+	expect("READY=1")
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	expect("STOPPING=1")
 }

@@ -8,8 +8,10 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/signal"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/wakegate/wakegate/agent"
@@ -17,6 +19,7 @@ import (
 	"github.com/wakegate/wakegate/capture"
 	"github.com/wakegate/wakegate/config"
 	"github.com/wakegate/wakegate/dsp"
+	"github.com/wakegate/wakegate/internal/sdnotify"
 	"github.com/wakegate/wakegate/upstream"
 	"github.com/wakegate/wakegate/wakeword"
 )
@@ -37,30 +40,71 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if fs.NArg() != 0 {
 		return fmt.Errorf("%w: run takes no arguments (did you mean --input %s?)", errUsage, fs.Arg(0))
 	}
-	cfg, err := loadConfig(*configPath)
+	// Flags override the file, on every (re)load.
+	load := func() (config.Config, error) {
+		c, err := loadConfig(*configPath)
+		if err != nil {
+			return c, err
+		}
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "input":
+				c.Audio.Input = *input
+			case "wakeword":
+				c.WakeWord.Files = words
+			case "addr":
+				c.Upstream.Addr = *addr
+			case "plaintext":
+				c.Upstream.Plaintext = *plaintext
+			case "preroll":
+				c.Gate.Preroll = config.Duration{Duration: *preroll}
+			case "backend":
+				c.Audio.Backend = *backend
+			}
+		})
+		return c, c.Validate()
+	}
+	cfg, err := load()
 	if err != nil {
 		return err
 	}
-	fs.Visit(func(f *flag.Flag) {
-		switch f.Name {
-		case "input":
-			cfg.Audio.Input = *input
-		case "wakeword":
-			cfg.WakeWord.Files = words
-		case "addr":
-			cfg.Upstream.Addr = *addr
-		case "plaintext":
-			cfg.Upstream.Plaintext = *plaintext
-		case "preroll":
-			cfg.Gate.Preroll = config.Duration{Duration: *preroll}
-		case "backend":
-			cfg.Audio.Backend = *backend
+	return runReloading(ctx, cfg, load, stderr)
+}
+
+// runReloading runs the agent and restarts it with a freshly read
+// configuration on SIGHUP (systemctl reload). A configuration that does not
+// load is logged and the running one kept.
+func runReloading(ctx context.Context, cfg config.Config, reload func() (config.Config, error), stderr io.Writer) error {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	defer sdnotify.Stopping()
+	for {
+		gctx, cancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- runAgent(gctx, cfg, stderr) }()
+		for restart := false; !restart; {
+			select {
+			case err := <-done:
+				cancel()
+				return err
+			case <-hup:
+				sdnotify.Reloading()
+				next, err := reload()
+				if err != nil {
+					slog.Error("reload failed: keeping the running configuration", "err", err)
+					sdnotify.Ready()
+					continue
+				}
+				cancel()
+				if err := <-done; err != nil {
+					return err
+				}
+				cfg, restart = next, true
+				slog.Info("configuration reloaded")
+			}
 		}
-	})
-	if err := cfg.Validate(); err != nil {
-		return err
 	}
-	return runAgent(ctx, cfg, stderr)
 }
 
 func newLogger(c config.Config, w io.Writer) *slog.Logger {
@@ -178,10 +222,12 @@ func runAgent(ctx context.Context, c config.Config, stderr io.Writer) error {
 	deps.Source, deps.Detector, deps.VAD = src, det, dsp.NewVAD(dsp.DefaultVADConfig())
 	deps.Indicator, deps.Upstream, deps.Sidecars = hw.indicator, client, sidecars(c)
 	deps.Log, deps.Audit = log, audit.write
+	deps.Heartbeat = func() { sdnotify.Watchdog() } // a stuck loop stops these and systemd restarts us
 	a, err := agent.New(gate, deps, muted)
 	if err != nil {
 		return err
 	}
+	sdnotify.Ready()
 	log.Info("wakegate running", "input", inputName(c.Audio.Input), "wakewords", c.WakeWord.Files,
 		"service", c.Upstream.Addr, "preroll", c.Gate.Preroll.Duration, "muted", muted)
 
