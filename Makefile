@@ -6,7 +6,7 @@ PREFIX   ?= /usr/local
 .PHONY: help build run test test-deps vet proto fixtures fixtures-check bench clean
 
 help: ## list the targets
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
 
 build: ## build bin/wakegate and bin/wakegate-server for this machine
 	$(GO) build -o $(BIN)/wakegate ./cmd/wakegate
@@ -38,3 +38,6 @@ bench: ## hot-path benchmarks (see BENCHMARKS.md)
 
 clean: ## remove build output
 	rm -rf $(BIN) demo-data
+
+# Raspberry Pi targets: install, pi (arm64/armv7 cross builds), pi-test (qemu), unit-verify.
+include mk/pi.mk
