@@ -19,6 +19,7 @@ import (
 	pb "github.com/wakegate/wakegate/proto/wakegatev1"
 	"github.com/wakegate/wakegate/upstream"
 	"github.com/wakegate/wakegate/voiceservice"
+	"github.com/wakegate/wakegate/voiceservice/voiceservicetest"
 	"github.com/wakegate/wakegate/wakeword"
 	_ "github.com/wakegate/wakegate/wakeword/template"
 )
@@ -163,25 +164,14 @@ func TestSlowServiceEndsInteraction(t *testing.T) {
 // it returns; audio keeps arriving at the source but none is delivered until
 // unmute, and none captured during the mute ever is.
 func TestLiveMuteStopsSourceAtOnce(t *testing.T) {
-	svc, err := voiceservice.New(voiceservice.Config{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- svc.Serve(ctx, lis, voiceservice.ServeOptions{}) }()
-	defer func() { cancel(); <-served }()
+	svc, addr := voiceservicetest.Start(t, voiceservice.Config{})
 
 	pr, pw := io.Pipe()
 	src := capture.NewRaw(pr)
 	defer src.Close()
 	rec := &ledstest.Recorder{}
 	a, err := agent.New(agent.Config{}, agent.Deps{
-		Source: src, VAD: dsp.NewVAD(dsp.DefaultVADConfig()), Indicator: rec, Upstream: dial(t, lis.Addr().String(), 0),
+		Source: src, VAD: dsp.NewVAD(dsp.DefaultVADConfig()), Indicator: rec, Upstream: dial(t, addr, 0),
 	}, false)
 	if err != nil {
 		t.Fatal(err)
@@ -270,18 +260,7 @@ func (darkStrip) Off() error              { return nil }
 // shows "listening". A ring that never draws (its goroutine stuck or not
 // running) means no stream at all: the device fails closed.
 func TestStreamWaitsForTheRing(t *testing.T) {
-	svc, err := voiceservice.New(voiceservice.Config{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- svc.Serve(ctx, lis, voiceservice.ServeOptions{}) }()
-	defer func() { cancel(); <-served }()
+	svc, addr := voiceservicetest.Start(t, voiceservice.Config{})
 
 	for _, running := range []bool{true, false} {
 		ring := leds.NewRing(darkStrip{}, leds.DefaultTheme(), 30)
@@ -294,7 +273,7 @@ func TestStreamWaitsForTheRing(t *testing.T) {
 		}
 		a, err := agent.New(agent.Config{Lockstep: true}, agent.Deps{
 			Source: openFixture(t, "button.wav"), VAD: dsp.NewVAD(dsp.DefaultVADConfig()), Indicator: ring,
-			Upstream: dial(t, lis.Addr().String(), 0),
+			Upstream: dial(t, addr, 0),
 		}, false)
 		if err != nil {
 			t.Fatal(err)
@@ -311,5 +290,8 @@ func TestStreamWaitsForTheRing(t *testing.T) {
 		if !running && len(streams) != 0 {
 			t.Errorf("ring not drawing: %d streams sent without the light on", len(streams))
 		}
+	}
+	if n := len(svc.Records()); n != 1 {
+		t.Errorf("the service received %d streams, want only the one shown on the ring", n)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/wakegate/wakegate/voiceservice"
+	"github.com/wakegate/wakegate/voiceservice/voiceservicetest"
 )
 
 func abs(t *testing.T, p string) string {
@@ -97,20 +98,7 @@ func TestBadInputs(t *testing.T) {
 }
 
 func startService(t *testing.T) (*voiceservice.Service, string) {
-	t.Helper()
-	svc, err := voiceservice.New(voiceservice.Config{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- svc.Serve(ctx, lis, voiceservice.ServeOptions{}) }()
-	t.Cleanup(func() { cancel(); <-served })
-	return svc, lis.Addr().String()
+	return voiceservicetest.Start(t, voiceservice.Config{})
 }
 
 func writeConfig(t *testing.T, dir, addr, input, audit string, paced bool) string {
