@@ -25,6 +25,7 @@ const (
 	onFrames  = 2            // consecutive frames above OnDB before presence (100 ms)
 	outRate   = 16000        // Hz: Event.Sample counts on the wake-word timeline
 	blockRate = 100          // blocks per second at the documented 10 ms block size
+	flatMax   = -4.0         // dB: Doppler-band flatness above which a rise is broadband, not motion
 	clipLevel = 32767        // |sample| at or above which the capture clipped
 )
 
@@ -299,10 +300,23 @@ func (d *Detector) analyse() {
 		}
 		return s / float64(len(bins))
 	}
-	dop, ref, car := pw(d.bandBins), pw(d.refBins), pw(d.carBins)
+	ref, car := pw(d.refBins), pw(d.carBins)
+	// Spectral flatness of the Doppler band (geometric over arithmetic
+	// mean of the bin powers, in dB): about -2.5 dB for noise or a few
+	// clicks (exponentially distributed bins), -5 to -40 dB for the few
+	// strong lines of a moving body.
+	var lg, dop float64
+	for _, k := range d.bandBins {
+		c := d.buf[k]
+		p := real(c)*real(c) + imag(c)*imag(c)
+		lg += math.Log(p + 1e-30)
+		dop += p
+	}
+	dop /= float64(len(d.bandBins))
+	flat := 10 / math.Ln10 * (lg/float64(len(d.bandBins)) - math.Log(dop+1e-30))
 	now := d.in
 	if d.gateLeft > 0 || car < pilotSNR*ref || car == 0 {
-		d.decide(now, false, 0)
+		d.decide(now, false, 0, false)
 		return
 	}
 	x := 10 * math.Log10(dop/car+1e-30)
@@ -311,6 +325,7 @@ func (d *Detector) analyse() {
 		d.init, d.floorD, d.floorR = true, x, y
 	}
 	lvl := (x - d.floorD) - max(0, y-d.floorR-guardDB)
+
 	d.level = lvl
 	rise := riseIdle
 	if d.present {
@@ -318,7 +333,7 @@ func (d *Detector) analyse() {
 	}
 	d.floorD = track(d.floorD, x, rise)
 	d.floorR = track(d.floorR, y, riseIdle)
-	d.decide(now, true, lvl)
+	d.decide(now, true, lvl, flat <= flatMax)
 }
 
 // track moves a floor toward x: quickly down, slowly up.
@@ -330,9 +345,12 @@ func track(floor, x, rise float64) float64 {
 }
 
 // decide applies hysteresis and the hold time; valid is false for blanked
-// frames, which never start presence but let the hold time run.
-func (d *Detector) decide(now int64, valid bool, lvl float64) {
-	if valid && lvl >= d.cfg.OnDB {
+// frames, which never start presence but let the hold time run; peaky says
+// whether the Doppler band's spectrum has lines rather than being flat.
+func (d *Detector) decide(now int64, valid bool, lvl float64, peaky bool) {
+	// Only a peaky Doppler band (lines, not a flat spread from clicks or
+	// jingling keys) may start presence; any rise keeps it.
+	if valid && peaky && lvl >= d.cfg.OnDB {
 		if d.above == 0 {
 			d.firstAbv = now
 		}

@@ -1,6 +1,9 @@
 package soundgen
 
-import "math"
+import (
+	"math"
+	"math/rand/v2"
+)
 
 // PresenceRate is the capture rate of presence cases.
 const PresenceRate = 48000
@@ -74,6 +77,12 @@ func PresenceCases(seed uint64, pilotHz, hold float64) []Case {
 	out = append(out, still("pilot_dropouts", "pilot cut off abruptly three times", s))
 
 	s = room()
+	x := make([]float64, n)
+	AddJingle(x, PresenceRate, rng, []Segment{{u(2, 3), 0.3}, {u(5, 6), 0.5}, {u(8, 9), 0.2}}, 0.003)
+	s.Audible = x
+	out = append(out, still("keys_jingle", "jingling keys: broadband ultrasonic bursts", s))
+
+	s = room()
 	s.Movers = []Mover{walk()}
 	s.Audible = limit(Chords(n, PresenceRate, rng, 0.2))
 	out = append(out, moving("walk_music", "person walks while music plays", s))
@@ -92,4 +101,39 @@ func limit(x []float64) []float64 {
 		Scale(x, 0.8/pk)
 	}
 	return x
+}
+
+// AddJingle adds bursts of jingling keys in segs: strongly high-passed noise
+// (a second difference, +12 dB per octave, so most energy lies above
+// 10 kHz, where small metal parts ring) with 2 ms clicks every 20–60 ms,
+// at RMS rms during the bursts.
+func AddJingle(dst []float64, rate int, rng *rand.Rand, segs []Segment, rms float64) {
+	for _, sg := range segs {
+		i0 := max(Seconds(rate, sg.Start), 0)
+		i1 := min(Seconds(rate, sg.End()), len(dst))
+		if i1-i0 < 3 {
+			continue
+		}
+		burst := make([]float64, i1-i0)
+		slot, next := 0, 0
+		click := Seconds(rate, 0.002)
+		for i := range burst {
+			if i == next {
+				slot, next = i, i+Seconds(rate, 0.02+0.04*rng.Float64())
+			}
+			if i-slot < click { // a 2 ms click at the start of each 20–60 ms slot
+				burst[i] = rng.NormFloat64()
+			}
+		}
+		for range 2 {
+			prev := 0.0
+			for i, v := range burst {
+				burst[i], prev = v-prev, v
+			}
+		}
+		if r := RMS(burst); r > 0 {
+			Scale(burst, rms/r)
+		}
+		Add(dst, burst, i0)
+	}
 }
