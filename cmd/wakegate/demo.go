@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/wakegate/wakegate/agent"
 	"github.com/wakegate/wakegate/config"
@@ -48,5 +50,38 @@ func demoMain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(res.Records) == 0 {
 		fmt.Fprintln(stdout, "  nothing")
 	}
+	printTranscript(stdout, *scene, res.Snapshot)
 	return nil
+}
+
+// printTranscript shows, for a scene with an annotation, what was said and
+// whether any of it left the device.
+func printTranscript(w io.Writer, scene string, s agent.Snapshot) {
+	p := strings.TrimSuffix(scene, filepath.Ext(scene)) + ".json"
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return
+	}
+	var ann struct {
+		Segments []struct {
+			Label, Text string
+			Start, End  int64
+		} `json:"segments"`
+	}
+	if json.Unmarshal(b, &ann) != nil {
+		return
+	}
+	fmt.Fprintln(w, "\nwhat was said, and what left the device:")
+	for _, seg := range ann.Segments {
+		if seg.Label == "noise" {
+			continue
+		}
+		where := "stayed on the device"
+		for _, st := range s.Streams {
+			if seg.Start < st.EndSample && seg.End > st.StartSample {
+				where = "SENT (" + st.Trigger + " stream)"
+			}
+		}
+		fmt.Fprintf(w, "  %s  %-9s %-28q %s\n", seconds(seg.Start), seg.Label, seg.Text, where)
+	}
 }
