@@ -65,6 +65,9 @@ func newNoiseBank(r *rand.Rand, negs []*clip, files [][]float32) *noiseBank {
 		}
 		nb.sigs = append(nb.sigs, h)
 	}
+	for k := 0; k < 3; k++ {
+		nb.sigs = append(nb.sigs, music(r, n))
+	}
 	if len(negs) > 0 {
 		for b := 0; b < 4; b++ { // babble of 3..8 talkers
 			bab := make([]float32, n)
@@ -95,6 +98,43 @@ func newNoiseBank(r *rand.Rand, negs []*clip, files [][]float32) *noiseBank {
 		}
 	}
 	return nb
+}
+
+// music synthesizes n samples of something like a small band: three or
+// four voices playing random notes (MIDI 36-96) of 0.1-0.6 s with decaying
+// harmonics and percussive envelopes, plus clicks of a drum. Real music and
+// game sound effects are the noises that fool a wake-word detector most,
+// and the bench's music files must stay evaluation material.
+func music(r *rand.Rand, n int) []float32 {
+	x := make([]float32, n)
+	voices := 3 + r.IntN(2)
+	for v := 0; v < voices; v++ {
+		harm := 1 + r.IntN(6)
+		for p := 0; p < n; {
+			dur := int(uniform(r, 0.1, 0.6) * SampleRate)
+			f := 440 * math.Pow(2, float64(36+r.IntN(61)-69)/12)
+			decay := uniform(r, 2, 12)
+			amp := uniform(r, 0.3, 1)
+			for i := 0; i < dur && p+i < n; i++ {
+				t := float64(i) / SampleRate
+				env := amp * math.Exp(-decay*t) * min(1, t*200)
+				var s float64
+				for h := 1; h <= harm; h++ {
+					if f*float64(h) < SampleRate/2 {
+						s += math.Sin(2*math.Pi*f*float64(h)*t) / float64(h)
+					}
+				}
+				x[p+i] += float32(env * s)
+			}
+			p += dur
+		}
+	}
+	for p := 0; p < n; p += int(uniform(r, 0.2, 0.6) * SampleRate) { // drum clicks
+		for i := 0; i < SampleRate/20 && p+i < n; i++ {
+			x[p+i] += float32(r.NormFloat64() * math.Exp(-float64(i)/200))
+		}
+	}
+	return x
 }
 
 // add mixes a unit-RMS noise segment scaled by amp into x.

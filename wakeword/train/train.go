@@ -293,7 +293,7 @@ func (g *gen) negative(r *rand.Rand, c *clip, noiseOnly bool) example {
 // dLoss/dz. Positives: cross-entropy of the best logit inside [lo, hi]
 // against 1 (max-pooling loss: the network picks its own alignment) plus
 // the frames before the word against 0. Negatives: half the mean frame
-// cross-entropy against 0, half that of the worst frame (hard-negative
+// cross-entropy against 0 plus that of the worst frame (hard-negative
 // mining within the clip).
 func lossGrad(ex example, z, dz []float32) float64 {
 	clear(dz)
@@ -328,8 +328,11 @@ func lossGrad(ex example, z, dz []float32) float64 {
 			worst = t
 		}
 	}
-	loss += 0.5 * bce(z[worst], 0)
-	dz[worst] += float32(0.5 * float64(nn.Sigmoid(z[worst])))
+	// The worst frame weighs as much as the whole clip's mean and more:
+	// false alarms per hour are decided by the few frames that cross the
+	// threshold, not by the average.
+	loss += bce(z[worst], 0)
+	dz[worst] += nn.Sigmoid(z[worst])
 	return loss
 }
 
