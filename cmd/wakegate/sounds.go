@@ -28,11 +28,14 @@ package main
 // from the service: it receives exactly what the microphone heard.
 //
 // Consequences worth knowing: the voice service sees a short 880/1320 Hz
-// chirp at the start of each stream (speech recognisers shrug it off; a
-// service that stores audio stores it too); and the local voice activity
-// detector may count the chirp as sound, which matters for button streams
-// (see the report in docs/pi.md). The tone is −10 dBFS at the DAC; the
-// owner sets the speaker volume with alsamixer.
+// chirp at the start of each stream (a service that stores audio stores it
+// too). The local voice activity detector does not count the chirp as
+// speech: replaying a button stream with the tone mixed in at 0 to −40 dB
+// over −60 dBFS noise still ran to the no-speech timeout, exactly as
+// without it, so a button stream does not end early on its own tone
+// (docs/pi.md, "Request sounds"; synthetic audio, not a real enclosure).
+// The tone is −10 dBFS at the DAC; the owner sets the speaker volume with
+// alsamixer.
 
 import (
 	"fmt"
