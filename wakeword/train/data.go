@@ -65,11 +65,14 @@ func loadClip(path string) (*clip, error) {
 	return &clip{name: path, x: x, on: on, off: off}, nil
 }
 
-// activeSpan finds the first and last 10 ms frame whose energy rises well
-// above the clip's own floor: the word in a positive recording. The floor
-// is the 10th percentile of frame energies (the pauses around the word);
-// "well above" is a third of the way from floor to peak, at least 6 dB,
-// which ignores breaths and clicks yet keeps the weak "k s" of "alexa".
+// activeSpan finds the word in a positive recording (or the speech in a
+// negative one) from 10 ms frame energies. The floor is the 10th
+// percentile of the frames that are not digital silence (below -100 dBFS:
+// padding, synthesized pauses), so it is the room noise of a recording.
+// The span grows from the loudest frame while frames stay above a quarter
+// of the way from floor to peak (at least 6 dB up), bridging dips of up to
+// 300 ms: the closure of the k in "alexa", the comma of "Alexa, play
+// music"; noise bursts farther away stay out.
 func activeSpan(x []float32) (on, off int, ok bool) {
 	const fr = SampleRate / 100
 	n := len(x) / fr
@@ -77,28 +80,39 @@ func activeSpan(x []float32) (on, off int, ok bool) {
 		return 0, 0, false
 	}
 	e := make([]float64, n)
+	var live []float64
 	for i := range e {
 		r := rms(x[i*fr : (i+1)*fr])
 		e[i] = 20 * math.Log10(r+1e-9)
-	}
-	s := slices.Clone(e)
-	slices.Sort(s)
-	floor, peak := s[n/10], s[n-1]
-	if peak < -80 { // digital silence or dither only
-		return 0, 0, false
-	}
-	thr := floor + max(6, (peak-floor)/3)
-	first, last := -1, -1
-	for i, v := range e {
-		if v > thr {
-			if first < 0 {
-				first = i
-			}
-			last = i
+		if e[i] > -100 {
+			live = append(live, e[i])
 		}
 	}
-	if first < 0 {
+	if len(live) < 3 {
 		return 0, 0, false
+	}
+	slices.Sort(live)
+	floor, peak := live[len(live)/10], live[len(live)-1]
+	if peak < -80 { // dither only
+		return 0, 0, false
+	}
+	thr := floor + max(6, (peak-floor)/4)
+	top := slices.Index(e, peak)
+	const maxGap = 30 // frames of 10 ms
+	first, last := top, top
+	for i, gap := top-1, 0; i >= 0 && gap <= maxGap; i-- {
+		if e[i] > thr {
+			first, gap = i, 0
+		} else {
+			gap++
+		}
+	}
+	for i, gap := top+1, 0; i < n && gap <= maxGap; i++ {
+		if e[i] > thr {
+			last, gap = i, 0
+		} else {
+			gap++
+		}
 	}
 	on = max(first-1, 0) * fr
 	off = min((last+2)*fr, len(x))
