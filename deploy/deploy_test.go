@@ -65,6 +65,8 @@ func TestUnitSettings(t *testing.T) {
 		{"Service.NoNewPrivileges", []string{"yes"}},
 		{"Service.LockPersonality", []string{"yes"}},
 		{"Service.MemoryDenyWriteExecute", []string{"yes"}},
+		{"Service.RestrictRealtime", []string{"yes"}},
+		{"Service.SystemCallFilter", []string{"@system-service", "~@privileged @resources", "sched_setscheduler"}},
 		{"Service.CapabilityBoundingSet", []string{""}},
 		{"Service.RestrictAddressFamilies", []string{"AF_UNIX AF_INET AF_INET6"}},
 		{"Service.DevicePolicy", []string{"closed"}},

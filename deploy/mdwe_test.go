@@ -2,10 +2,12 @@ package deploy
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -28,7 +30,50 @@ func TestMain(m *testing.M) {
 		os.Stderr.WriteString("mdwe launcher: exec: " + err.Error() + "\n")
 		os.Exit(126)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if builtDir != "" {
+		os.RemoveAll(builtDir)
+	}
+	os.Exit(code)
+}
+
+var (
+	buildOnce sync.Once
+	builtDir  string // holds the wakegate binary the tests built
+	builtBin  string
+	buildErr  error
+)
+
+// wakegateBinary builds cmd/wakegate once for all the tests that run it.
+func wakegateBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		builtDir, buildErr = os.MkdirTemp("", "wakegate-deploy-test-")
+		if buildErr != nil {
+			return
+		}
+		builtBin = filepath.Join(builtDir, "wakegate")
+		out, err := exec.Command("go", "build", "-o", builtBin, "../cmd/wakegate").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build ./cmd/wakegate: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return builtBin
+}
+
+// workloads are wakegate runs that exercise the cgo parts (malgo playback
+// on the null backend, ALSA loaded with dlopen) and the whole pipeline.
+var workloads = []struct {
+	name string
+	args []string
+	want string // in the output
+}{
+	{"playback (malgo, null backend)", []string{"hw-test", "--backend", "null", "--hold", "1ms"}, "tone: end"},
+	{"ALSA via dlopen", []string{"devices", "--backend", "alsa"}, "capture:"},
+	{"replay pipeline", []string{"replay", "--json", "--wakeword", "../testdata/computer.wgt", "../testdata/fixtures/wake_alone.wav"}, `"trigger":"wakeword"`},
 }
 
 // mdweCommand returns a command that runs args under MDWE.
@@ -78,21 +123,8 @@ func TestMemoryDenyWriteExecute(t *testing.T) {
 		}
 	}
 
-	bin := filepath.Join(t.TempDir(), "wakegate")
-	build := exec.Command("go", "build", "-o", bin, "../cmd/wakegate")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	tests := []struct {
-		name string
-		args []string
-		want string // in the output
-	}{
-		{"playback (malgo, null backend)", []string{"hw-test", "--backend", "null", "--hold", "1ms"}, "tone: end"},
-		{"ALSA via dlopen", []string{"devices", "--backend", "alsa"}, "capture:"},
-		{"replay pipeline", []string{"replay", "--json", "--wakeword", "../testdata/computer.wgt", "../testdata/fixtures/wake_alone.wav"}, `"trigger":"wakeword"`},
-	}
-	for _, tt := range tests {
+	bin := wakegateBinary(t)
+	for _, tt := range workloads {
 		t.Run(tt.name, func(t *testing.T) {
 			cmd := mdweCommand(t, append([]string{bin}, tt.args...)...)
 			if tt.args[0] == "devices" && !haveLibasound() {
