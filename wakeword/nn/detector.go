@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/wakegate/wakegate/dsp"
 	"github.com/wakegate/wakegate/wakeword"
@@ -29,9 +30,10 @@ type Detector struct {
 
 	// Energy history for the start estimate: one entry per frame.
 	energy []float64
-	endAt  []int64 // sample just after each frame's window
-	epos   int     // next slot
-	nframe int     // frames seen, saturating at len(energy)
+	endAt  []int64   // sample just after each frame's window
+	epos   int       // next slot
+	nframe int       // frames seen, saturating at len(energy)
+	sorted []float64 // scratch for the floor percentile
 }
 
 var _ wakeword.Detector = (*Detector)(nil)
@@ -70,6 +72,7 @@ func NewDetector(m *Model, opts wakeword.Options) *Detector {
 		frame:  make([]float32, m.Config.Mels),
 		energy: make([]float64, historyFrames),
 		endAt:  make([]int64, historyFrames),
+		sorted: make([]float64, 0, historyFrames),
 	}
 	d.Reset()
 	return d
@@ -140,9 +143,12 @@ func (d *Detector) Push(hop []int16) (wakeword.Detection, bool) {
 }
 
 // estimateStart walks the energy history back from the estimated end of
-// the word to the last stretch of quiet frames near the noise floor: the
-// pause before the word. Without one within twice the typical word length
-// (noise, run-on speech) it falls back to end − WordSamples.
+// the word to the last pause before it: a run of quiet frames, where quiet
+// means within a quarter of the way (at least 6 dB) from the room's floor
+// (10th percentile of the last 2.5 s) to the word's loudest frame. Without
+// a pause within twice the typical word length (run-on speech, a word at
+// the start of the stream) it falls back to end − WordSamples, or the
+// oldest frame heard.
 func (d *Detector) estimateStart(end int64) int64 {
 	fallback := max(end-int64(d.m.WordSamples), 0)
 	n := d.nframe
@@ -153,29 +159,35 @@ func (d *Detector) estimateStart(end int64) int64 {
 		j := (d.epos - 1 - i + 2*len(d.energy)) % len(d.energy)
 		return d.energy[j], d.endAt[j]
 	}
-	floor := math.Inf(1)
-	for i := 0; i < n; i++ {
-		e, _ := at(i)
-		floor = min(floor, e)
-	}
-	// 8 dB above the quietest frame of the last 2.5 s separates the pause
-	// before a word from its weakest consonant in ordinary rooms.
-	quiet := floor + 8
-	// A quiet run must last 4 frames (80 ms at the shipped hop, more than
-	// the stop closures inside a word such as the k of "alexa").
-	const quietRun = 4
-	maxLen := 2 * int64(d.m.WordSamples)
 	win := int64(d.m.Config.WindowSamples)
+	maxLen := 2 * int64(d.m.WordSamples)
+	peak := math.Inf(-1)
+	d.sorted = d.sorted[:0]
+	for i := 0; i < n; i++ {
+		e, fend := at(i)
+		d.sorted = append(d.sorted, e)
+		if fend <= end+win && end-fend <= maxLen {
+			peak = max(peak, e)
+		}
+	}
+	slices.Sort(d.sorted)
+	floor := d.sorted[n/10]
+	quiet := floor + max(6, (peak-floor)/4)
+	// A pause lasts 6 frames (120 ms at the shipped hop): longer than the
+	// stop closures inside a word such as the k of "alexa".
+	const quietRun = 6
 	run := 0
 	var first int64 // end of the newest frame of the current quiet run
+	oldest := fallback
 	for i := 0; i < n; i++ {
 		e, fend := at(i)
 		if fend > end+win {
 			continue // after the word's end
 		}
 		if end-fend > maxLen {
-			break
+			return fallback
 		}
+		oldest = max(fend-win, 0)
 		if e >= quiet {
 			run = 0
 			continue
@@ -190,5 +202,5 @@ func (d *Detector) estimateStart(end int64) int64 {
 			return max(min(first-win/2, end), 0)
 		}
 	}
-	return fallback
+	return min(oldest, fallback)
 }
