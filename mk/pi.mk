@@ -17,14 +17,22 @@ DATADIR    ?= /usr/share/wakegate
 DOCDIR     ?= /usr/share/doc/wakegate
 # The files `install` ships; the models are whatever models/ holds.
 PI_MODELS  := $(wildcard models/*.wgm models/*.wgt)
+# The binary to install. BUILD=0 installs it as it is: `sudo` often has no
+# Go on its PATH, and a cross-built binary must not be rebuilt natively
+# (sudo make install BUILD=0 INSTALL_BIN=bin/wakegate-linux-arm64).
+INSTALL_BIN ?= $(BIN)/wakegate
+BUILD      ?= 1
 
 .PHONY: install uninstall pi pi-test unit-verify
 
 # The unit's ExecStart names /usr/local/bin/wakegate, so the copy follows
 # PREFIX. An existing /etc/wakegate/wakegate.toml is never overwritten.
 install: ## install the binary, the systemd unit, the default config (kept if present), models and the wakegate user
-	$(GO) build -trimpath -o $(BIN)/wakegate ./cmd/wakegate
-	install -D -m 0755 $(BIN)/wakegate $(DESTDIR)$(PREFIX)/bin/wakegate
+ifeq ($(BUILD),1)
+	$(GO) build -trimpath -o $(INSTALL_BIN) ./cmd/wakegate
+endif
+	@test -x $(INSTALL_BIN) || { echo "install: no $(INSTALL_BIN); run make build (or make pi) first"; exit 1; }
+	install -D -m 0755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/wakegate
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's#/usr/local/bin/wakegate#$(PREFIX)/bin/wakegate#' deploy/wakegate.service > $(DESTDIR)$(UNITDIR)/wakegate.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/wakegate.service
