@@ -67,8 +67,10 @@ uninstall: ## remove what install put in place, except the configuration, the us
 pi: ## cross-build bin/wakegate-linux-arm64 and bin/wakegate-linux-armv7 (cgo; apt-installs the cross compilers)
 	GO=$(GO) BIN=$(BIN) scripts/cross-build.sh
 
+# ARCHES="arm64 armv7" adds the 32-bit build; FLOAT_ULPS=N accepts wake
+# scores N ulp apart (docs/pi.md, "Cross builds and floating point").
 pi-test: ## replay fixtures with the arm64 binary under qemu-aarch64 and compare its ledgers with amd64's
-	GO=$(GO) BIN=$(BIN) scripts/qemu-replay-test.sh
+	GO=$(GO) BIN=$(BIN) ARCHES="$(or $(ARCHES),arm64)" FLOAT_ULPS=$(or $(FLOAT_ULPS),0) scripts/qemu-replay-test.sh
 
 unit-verify: ## systemd-analyze verify on deploy/wakegate.service (and the unit's other checks)
 	$(GO) test -count=1 -v -run 'Unit|SystemdAnalyze|Sysusers' ./deploy
