@@ -8,27 +8,26 @@ cd "$(dirname "$0")/.."
 count=${COUNT:-6}
 command -v benchstat >/dev/null 2>&1 || PATH=$PATH:$(go env GOPATH)/bin
 command -v benchstat >/dev/null 2>&1 || go install golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
-out=$(mktemp -d)
-pkgs=(./dsp/ ./dsp/resample/ ./wakeword/template/ ./wakeword/nn/ ./agent/ ./alarm/ ./presence/ ./leds/)
-for p in "${pkgs[@]}"; do
-  [ -d "$p" ] || continue
-  name=$(echo "$p" | tr -d './' )
-  echo "bench: $p" >&2
-  go test -run '^$' -bench . -benchmem -count "$count" "$p" > "$out/$name.txt"
-done
+# Raw `go test` output stays in .cache/bench (compare two runs with benchstat).
+out=${FORMAT_ONLY:-.cache/bench}
+mkdir -p "$out"
+pkgs=(./agent/ ./dsp/ ./dsp/resample/ ./wakeword/template/ ./wakeword/nn/ ./alarm/ ./presence/ ./leds/)
+if [ -z "${FORMAT_ONLY:-}" ]; then
+  load=$(cut -d' ' -f1-3 /proc/loadavg)
+  echo "$load" > "$out/load"
+  for p in "${pkgs[@]}"; do
+    [ -d "$p" ] || continue
+    echo "bench: $p" >&2
+    go test -run '^$' -bench . -benchmem -count "$count" "$p" > "$out/$(echo "$p" | tr -d './').txt"
+  done
+fi
 {
   echo "<!-- BEGIN scripts/bench.sh -->"
-  echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)."
-  echo "Command: \`scripts/bench.sh\` (COUNT=$count: \`go test -run '^\$' -bench . -benchmem -count $count PKG\`, summarised by benchstat)."
+  echo "Measured $(date -u -r "$out/load" +%Y-%m-%d) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)); load average when the run started: $(cat "$out/load")."
+  echo "Command: \`scripts/bench.sh\` (\`go test -run '^\$' -bench . -benchmem -count $count PKG\` per package; median and range over the runs)."
   echo
-  for f in "$out"/*.txt; do
-    echo "### $(basename "$f" .txt)"
-    echo
-    echo '```'
-    benchstat "$f" | grep -v '^goos\|^goarch\|^cpu' 
-    echo '```'
-    echo
-  done
+  python3 scripts/benchtable.py "$out"/*.txt
+  echo
   echo "<!-- END scripts/bench.sh -->"
 } > "$out/section.md"
 if [ -f BENCHMARKS.md ] && grep -q 'BEGIN scripts/bench.sh' BENCHMARKS.md; then
@@ -36,7 +35,7 @@ if [ -f BENCHMARKS.md ] && grep -q 'BEGIN scripts/bench.sh' BENCHMARKS.md; then
 import sys,re
 sec=open(sys.argv[1]).read()
 doc=open('BENCHMARKS.md').read()
-doc=re.sub(r'<!-- BEGIN scripts/bench.sh -->.*<!-- END scripts/bench.sh -->\n?', sec, doc, flags=re.S)
+doc=re.sub(r'<!-- BEGIN scripts/bench.sh -->.*<!-- END scripts/bench.sh -->\n?', lambda m: sec, doc, flags=re.S)
 open('BENCHMARKS.md','w').write(doc)
 PY
 else
