@@ -79,6 +79,7 @@ type Detector struct {
 	floorD    float64
 	floorR    float64
 	level     float64 // last Doppler level over floor, dB
+	flat      float64 // last Doppler-band spectral flatness, dB
 	above     int
 	firstAbv  int64
 	present   bool
@@ -333,6 +334,7 @@ func (d *Detector) analyse() {
 	}
 	d.floorD = track(d.floorD, x, rise)
 	d.floorR = track(d.floorR, y, riseIdle)
+	d.flat = flat
 	d.decide(now, true, lvl, flat <= flatMax)
 }
 
