@@ -13,8 +13,8 @@
 // "am I under systemd" checks. A name starting with "@" is an abstract
 // socket (Linux), as systemd documents.
 //
-// The environment is read on every call rather than cached, and never
-// unset: the Go runtime may run other goroutines that read the environment,
-// and the cost (a getenv and a sendto per ping, a few per second at most) is
-// nothing next to the audio path.
+// NOTIFY_SOCKET is read on every call and never unset (other goroutines
+// may read the environment). The socket is opened on first use and kept
+// open, so a Watchdog ping is a getenv and one write, without allocating
+// (BenchmarkWatchdog: 0 allocs); the audio loop pings a few times a second.
 package sdnotify

@@ -7,13 +7,21 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
 )
 
+// Preformatted messages, so that the common calls do not allocate.
+var (
+	msgReady    = []byte("READY=1")
+	msgStopping = []byte("STOPPING=1")
+	msgWatchdog = []byte("WATCHDOG=1")
+)
+
 // Ready tells systemd that start-up has finished (READY=1).
-func Ready() error { return Send("READY=1") }
+func Ready() error { return send(msgReady) }
 
 // Reloading tells systemd that the service is reloading its configuration
 // (RELOADING=1). MONOTONIC_USEC is the CLOCK_MONOTONIC time of the message,
@@ -29,10 +37,11 @@ func Reloading() error {
 }
 
 // Stopping tells systemd that the service is shutting down (STOPPING=1).
-func Stopping() error { return Send("STOPPING=1") }
+func Stopping() error { return send(msgStopping) }
 
-// Watchdog pings the service watchdog (WATCHDOG=1).
-func Watchdog() error { return Send("WATCHDOG=1") }
+// Watchdog pings the service watchdog (WATCHDOG=1). It does not allocate
+// once the socket is open, so the audio loop can call it.
+func Watchdog() error { return send(msgWatchdog) }
 
 // Status sets the free-form status line that `systemctl status` shows
 // (STATUS=...). A newline in s would start a new assignment, so newlines
@@ -45,11 +54,53 @@ func Status(s string) error {
 // to $NOTIFY_SOCKET. It returns nil without doing anything when the
 // variable is unset or empty.
 func Send(state string) error {
+	if os.Getenv("NOTIFY_SOCKET") == "" {
+		return nil // before the conversion, which allocates
+	}
+	return send([]byte(state))
+}
+
+// The socket is opened on first use and kept: a ping is then one write,
+// with no allocation, instead of a socket, connect, write and close each
+// time. It is re-opened when NOTIFY_SOCKET changes (tests) and once after a
+// failed write (systemd re-executed itself and re-created the socket).
+var (
+	mu     sync.Mutex
+	conn   *net.UnixConn
+	connTo string
+)
+
+func send(msg []byte) error {
 	name := os.Getenv("NOTIFY_SOCKET")
 	if name == "" {
 		return nil
 	}
-	addr := &net.UnixAddr{Name: name, Net: "unixgram"}
+	mu.Lock()
+	defer mu.Unlock()
+	for retried := false; ; retried = true {
+		if conn == nil || connTo != name {
+			if err := dial(name); err != nil {
+				return err
+			}
+		}
+		_, err := conn.Write(msg)
+		if err == nil {
+			return nil
+		}
+		conn.Close()
+		conn = nil
+		if retried {
+			return fmt.Errorf("sdnotify: %s: %w", firstLine(string(msg)), err)
+		}
+	}
+}
+
+// dial connects to the notify socket name; mu is held.
+func dial(name string) error {
+	if conn != nil {
+		conn.Close()
+		conn = nil
+	}
 	switch {
 	case strings.HasPrefix(name, "@"):
 		// Abstract namespace: Go maps a leading '@' to the leading NUL byte.
@@ -59,14 +110,11 @@ func Send(state string) error {
 		// a Pi service never gets one.
 		return fmt.Errorf("sdnotify: NOTIFY_SOCKET %q: unsupported address (want a path or @abstract)", name)
 	}
-	c, err := net.DialUnix("unixgram", nil, addr)
+	c, err := net.DialUnix("unixgram", nil, &net.UnixAddr{Name: name, Net: "unixgram"})
 	if err != nil {
 		return fmt.Errorf("sdnotify: %w", err)
 	}
-	defer c.Close()
-	if _, err := c.Write([]byte(state)); err != nil {
-		return fmt.Errorf("sdnotify: %s: %w", firstLine(state), err)
-	}
+	conn, connTo = c, name
 	return nil
 }
 

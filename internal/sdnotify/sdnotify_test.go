@@ -193,3 +193,69 @@ func ExampleWatchdog() {
 	}
 	heartbeat(time.Now())
 }
+
+// TestReconnect: a notify socket that is re-created at the same path (as
+// after `systemctl daemon-reexec`) still gets the pings.
+func TestReconnect(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "notify")
+	c := listen(t, name)
+	if err := Watchdog(); err != nil {
+		t.Fatal(err)
+	}
+	if got := recv(t, c); got != "WATCHDOG=1" {
+		t.Fatalf("got %q", got)
+	}
+	c.Close()
+	if err := os.Remove(name); err != nil {
+		t.Fatal(err)
+	}
+	c2 := listen(t, name)
+	if err := Watchdog(); err != nil {
+		t.Fatalf("after the socket was re-created: %v", err)
+	}
+	if got := recv(t, c2); got != "WATCHDOG=1" {
+		t.Errorf("got %q from the new socket", got)
+	}
+}
+
+func BenchmarkWatchdog(b *testing.B) {
+	name := filepath.Join(b.TempDir(), "notify")
+	c, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: name, Net: "unixgram"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	b.Setenv("NOTIFY_SOCKET", name)
+	go func() { // drain, so the socket buffer never fills
+		buf := make([]byte, 64)
+		for {
+			if _, err := c.Read(buf); err != nil {
+				return
+			}
+		}
+	}()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := Watchdog(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestWatchdogDoesNotAllocate(t *testing.T) {
+	c := listen(t, filepath.Join(t.TempDir(), "notify"))
+	go func() {
+		buf := make([]byte, 64)
+		for {
+			if _, err := c.Read(buf); err != nil {
+				return
+			}
+		}
+	}()
+	if err := Watchdog(); err != nil { // opens the socket
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = Watchdog() }); n != 0 {
+		t.Errorf("Watchdog allocates %v times per call", n)
+	}
+}
