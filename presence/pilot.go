@@ -29,7 +29,9 @@ const (
 )
 
 // PilotTone returns a generator for cfg's pilot (zero fields take
-// defaults): a sine at PilotHz and Level, faded in over FadeIn.
+// defaults): a sine at PilotHz and Level, faded in over FadeIn, at
+// cfg.SampleRate. To play at another rate than the capture's, pass a copy
+// of cfg with SampleRate set to the playback rate.
 func PilotTone(cfg Config) *Pilot {
 	cfg = cfg.withDefaults()
 	fs := float64(cfg.SampleRate)

@@ -114,14 +114,20 @@ func (c Config) Validate() error {
 	return nil
 }
 
+// dacPassband is the fraction of the playback rate a sound card's
+// anti-imaging filter passes flat (typically 0.45–0.4535·fs): a pilot above
+// it is not reproduced.
+const dacPassband = 0.46
+
 // Enable returns a Detector for cfg, or nil after logging one warning line
-// if the device (whose playback rate is outputRate) cannot reproduce the
-// pilot or the configuration is invalid. Presence is then simply off.
+// if the playback device (running at outputRate) cannot reproduce the
+// pilot, as a 16 kHz-only card cannot, or the configuration is invalid.
+// Presence is then simply off.
 func Enable(cfg Config, outputRate int, log *slog.Logger) *Detector {
 	c := cfg.withDefaults()
-	if outputRate < c.SampleRate {
+	if float64(outputRate)*dacPassband <= c.PilotHz {
 		log.Warn("presence detection disabled: output cannot play the pilot",
-			"pilot_hz", c.PilotHz, "output_rate", outputRate, "need_rate", c.SampleRate)
+			"pilot_hz", c.PilotHz, "output_rate", outputRate, "need_rate", int(c.PilotHz/dacPassband)+1)
 		return nil
 	}
 	d, err := New(cfg)

@@ -51,9 +51,15 @@ func TestEnableLogsOnce(t *testing.T) {
 	if n := strings.Count(buf.String(), "\n"); n != 1 || !strings.Contains(buf.String(), "presence detection disabled") {
 		t.Errorf("log %q, want one line", buf.String())
 	}
+	for _, rate := range []int{44100, 48000, 96000} {
+		buf.Reset()
+		if d := Enable(Config{}, rate, log); d == nil || buf.Len() != 0 {
+			t.Errorf("Enable at %d Hz: %v, log %q", rate, d, buf.String())
+		}
+	}
 	buf.Reset()
-	if d := Enable(Config{}, 48000, log); d == nil || buf.Len() != 0 {
-		t.Errorf("Enable at 48 kHz: %v, log %q", d, buf.String())
+	if d := Enable(Config{PilotHz: 21000}, 44100, log); d != nil || strings.Count(buf.String(), "\n") != 1 {
+		t.Errorf("21 kHz pilot on a 44.1 kHz output: %v, log %q", d, buf.String())
 	}
 }
 
