@@ -210,3 +210,34 @@ func BenchmarkPilotFill(b *testing.B) {
 		p.Fill(out)
 	}
 }
+
+// TestCaptureAt44100 checks a 44.1 kHz capture (decimation by 22, baseband
+// 2004.5 Hz) on a walking scene.
+func TestCaptureAt44100(t *testing.T) {
+	t.Parallel()
+	const rate = 44100
+	s := soundgen.PresenceScene{
+		Rate: rate, Seconds: 8, PilotHz: 19000, PilotAmp: 0.03, NoiseRMS: 3e-4,
+		Echoes: []soundgen.Echo{{Amp: 0.2, Delay: 0.003}},
+		Movers: []soundgen.Mover{{Kind: soundgen.Walk, Start: 1.5, Dur: 3, Distance: 1.5, Speed: 1, Amp: 0.1}},
+	}
+	x := soundgen.ToInt16(s.Render(soundgen.NewRand(3)))
+	d, err := New(Config{SampleRate: rate, PilotHz: 19000, Hold: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evs []Event
+	for i := 0; i+441 <= len(x); i += 441 {
+		if e, ok := d.Push(x[i : i+441]); ok {
+			evs = append(evs, e)
+		}
+	}
+	if len(evs) != 2 || !evs[0].Present || evs[1].Present {
+		t.Fatalf("events %v, want present then absent", evs)
+	}
+	for i, want := range []float64{1.5, 6.5} {
+		if got := float64(evs[i].Sample) / 16000; math.Abs(got-want) > tolerance {
+			t.Errorf("event %d at %.2f s, want %.2f", i, got, want)
+		}
+	}
+}
