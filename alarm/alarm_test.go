@@ -153,3 +153,27 @@ func BenchmarkPush(b *testing.B) {
 		i += HopSize
 	}
 }
+
+// TestLowBandDisabled checks that LowHz < 0 turns the 520 Hz band off and
+// leaves the high band working.
+func TestLowBandDisabled(t *testing.T) {
+	t.Parallel()
+	rate := soundgen.AlarmRate
+	for _, tc := range []struct {
+		freq   float64
+		square bool
+		want   int
+	}{
+		{520, true, 0},
+		{3100, false, 1},
+	} {
+		x := make([]float64, soundgen.Seconds(rate, 11))
+		soundgen.AddAlarm(x, rate, soundgen.AlarmSpec{Pattern: soundgen.Temporal3, FreqHz: tc.freq, Square: tc.square, Cycles: 2, Start: 1, Amp: 0.3})
+		if evs := run(New(Config{LowHz: -1}), soundgen.ToInt16(x)); len(evs) != tc.want {
+			t.Errorf("%.0f Hz with the low band off: events %v, want %d", tc.freq, evs, tc.want)
+		}
+		if evs := run(New(Config{}), soundgen.ToInt16(x)); len(evs) != 1 {
+			t.Errorf("%.0f Hz with defaults: events %v, want 1", tc.freq, evs)
+		}
+	}
+}
