@@ -3,8 +3,9 @@
 #   bin/wakegate-linux-arm64   (Pi 3/4/5, Zero 2 W on a 64-bit OS)
 #   bin/wakegate-linux-armv7   (32-bit Raspberry Pi OS on Pi 2/3/4, Zero 2 W)
 # using Debian's cross compilers and C library headers, which it apt-installs
-# when missing (as root; otherwise it prints the apt-get command). The Pi then needs only libasound2
-# (miniaudio loads ALSA at run time, so no -dev package is needed here).
+# when missing (as root; otherwise it prints the apt-get command). The Pi
+# then needs only libasound2 (miniaudio loads ALSA at run time, so no -dev
+# package is needed here).
 #
 # Usage: scripts/cross-build.sh [arm64] [armv7]   (default: both)
 # Environment: GO (default go), BIN (default bin), GOFLAGS as usual.
