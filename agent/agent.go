@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"regexp"
 	"sync"
 	"sync/atomic"
@@ -730,7 +731,9 @@ func (a *Agent) open(trigger string, start int64, det wakeword.Detection, wake b
 	rec := StreamRecord{Trigger: trigger}
 	if wake {
 		rec.WakeWord = det.Word
-		rec.WakeScore = det.Score
+		// Rounded: the score is metadata, and the last bits differ between
+		// amd64 and arm64 (FMA), while every decision is the same.
+		rec.WakeScore = math.Round(det.Score*1e6) / 1e6
 		rec.WakeStartSample = a.detOrigin + det.StartSample
 		rec.WakeEndSample = a.detOrigin + det.EndSample
 		start = rec.WakeStartSample - samples(a.cfg.Preroll)

@@ -27,6 +27,26 @@ type hardware struct {
 	closers   []io.Closer
 }
 
+// withCues adds the request sounds to the light, keeping the light's
+// report of what it shows (the gate waits for it before streaming).
+type withCues struct {
+	light agent.Indicator
+	cues  leds.Indicator
+}
+
+func (w withCues) Set(s leds.State) {
+	w.light.Set(s)
+	w.cues.Set(s)
+}
+
+// Shown reports what the light shows, if it can tell.
+func (w withCues) Shown() leds.State {
+	if sh, ok := w.light.(interface{ Shown() leds.State }); ok {
+		return sh.Shown()
+	}
+	return leds.Listening // a light that cannot tell never holds the gate back
+}
+
 type nopIndicator struct{}
 
 func (nopIndicator) Set(leds.State) {}

@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -15,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/BurntSushi/toml"
+
+	"github.com/wakegate/wakegate/config"
 	"github.com/wakegate/wakegate/voiceservice"
 	"github.com/wakegate/wakegate/voiceservice/voiceservicetest"
 )
@@ -101,24 +103,27 @@ func startService(t *testing.T) (*voiceservice.Service, string) {
 	return voiceservicetest.Start(t, voiceservice.Config{})
 }
 
-func writeConfig(t *testing.T, dir, addr, input, audit string, paced bool) string {
+// writeConfig writes a configuration for a test run: the defaults, the
+// given input and service, the repository's wake word, no light; edit
+// changes more.
+func writeConfig(t *testing.T, dir, addr, input, audit string, paced bool, edit ...func(*config.Config)) string {
 	t.Helper()
-	cfg := fmt.Sprintf(`device_id = "kitchen"
-[audio]
-input = %q
-paced = %v
-[wakeword]
-files = [%q]
-[upstream]
-addr = %q
-plaintext = true
-[indicator]
-driver = "none"
-[audit]
-file = %q
-`, input, paced, abs(t, "../../testdata/computer.wgt"), addr, audit)
+	c := config.Default()
+	c.DeviceID = "kitchen"
+	c.Audio.Input, c.Audio.Paced = input, paced
+	c.WakeWord.Files = []string{abs(t, "../../testdata/computer.wgt")}
+	c.Upstream.Addr, c.Upstream.Plaintext = addr, true
+	c.Indicator.Driver = "none"
+	c.Audit.File = audit
+	for _, e := range edit {
+		e(&c)
+	}
+	var b bytes.Buffer
+	if err := toml.NewEncoder(&b).Encode(c); err != nil {
+		t.Fatal(err)
+	}
 	p := filepath.Join(dir, "wakegate.toml")
-	if err := os.WriteFile(p, []byte(cfg), 0o644); err != nil {
+	if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return p
@@ -211,13 +216,7 @@ func TestRunWithNullMicrophone(t *testing.T) {
 func TestRunWithPresenceOnNullDevices(t *testing.T) {
 	_, addr := startService(t)
 	dir := t.TempDir()
-	cfg := writeConfig(t, dir, addr, "", "", false)
-	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.WriteString("[presence]\nenabled = true\n")
-	f.Close()
+	cfg := writeConfig(t, dir, addr, "", "", false, func(c *config.Config) { c.Presence.Enabled = true })
 	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
 	defer cancel()
 	var errOut bytes.Buffer
@@ -289,4 +288,23 @@ func TestRunNotifiesSystemdAndReloads(t *testing.T) {
 		t.Fatal(err)
 	}
 	expect("STOPPING=1")
+}
+
+// TestRunWithRequestSounds: with the request sounds on (null playback
+// device), the wake-word interaction streams as before: the tones never
+// hold the stream back.
+func TestRunWithRequestSounds(t *testing.T) {
+	svc, addr := startService(t)
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, addr, abs(t, "../../testdata/fixtures/wake_in_sentence.wav"), "", false, func(c *config.Config) {
+		c.Indicator.RequestSounds = true
+		c.Audio.Backend = "null"
+	})
+	var errOut bytes.Buffer
+	if err := dispatch(context.Background(), []string{"run", "--config", cfg}, &bytes.Buffer{}, &errOut); err != nil {
+		t.Fatalf("run: %v\n%s", err, errOut.String())
+	}
+	if n := len(svc.Records()); n != 1 {
+		t.Fatalf("%d streams with request sounds on, want 1\n%s", n, errOut.String())
+	}
 }

@@ -163,6 +163,14 @@ func runAgent(ctx context.Context, c config.Config, stderr io.Writer) error {
 		return err
 	}
 	defer hw.close()
+	cues, closeCues, err := openRequestSounds(c, log)
+	if err != nil {
+		return fmt.Errorf("request sounds: %w", err)
+	}
+	defer closeCues()
+	if cues != nil {
+		hw.indicator = withCues{light: hw.indicator, cues: cues}
+	}
 
 	var det agent.Detector
 	if len(c.WakeWord.Files) > 0 {
