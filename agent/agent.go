@@ -264,6 +264,7 @@ type Agent struct {
 	nextID     int
 	runNonce   int64
 	schedule   []ScheduledControl
+	replay     bool // time is the file's: muted spans are skipped, not waited out
 	lastBeat   time.Time
 
 	// 48 kHz capture (presence): blocks read, and the 16 kHz hops made of them.
@@ -360,6 +361,7 @@ func (a *Agent) Run(ctx context.Context) error {
 // controls at their positions; while muted it skips the source forward
 // (the source must implement Skipper when the schedule mutes).
 func (a *Agent) Replay(ctx context.Context, schedule []ScheduledControl) error {
+	a.replay = true
 	return a.run(ctx, schedule)
 }
 
@@ -435,7 +437,7 @@ func (a *Agent) run(ctx context.Context, schedule []ScheduledControl) (err error
 // waitWhileMuted blocks until a control arrives; a replay instead skips the
 // source to the next scheduled control. done reports the end of input.
 func (a *Agent) waitWhileMuted(ctx context.Context) (done bool, err error) {
-	if a.schedule != nil {
+	if a.replay {
 		sk, ok := a.d.Source.(Skipper)
 		if !ok {
 			return true, errors.New("agent: replay source cannot skip muted audio")

@@ -295,3 +295,28 @@ func TestStreamWaitsForTheRing(t *testing.T) {
 		t.Errorf("the service received %d streams, want only the one shown on the ring", n)
 	}
 }
+
+// A replay of a device muted at start never reads a frame and ends at the
+// end of the file instead of waiting for an unmute that cannot come.
+func TestReplayMutedAtStart(t *testing.T) {
+	_, addr := voiceservicetest.Start(t, voiceservice.Config{})
+	src := openFixture(t, "wake_alone.wav")
+	a, err := agent.New(agent.Config{Lockstep: true}, agent.Deps{Source: src, Detector: detector(t),
+		VAD: dsp.NewVAD(dsp.DefaultVADConfig()), Indicator: &ledstest.Recorder{}, Upstream: dial(t, addr, 0)}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Replay(context.Background(), nil) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a replay muted at start did not end")
+	}
+	if src.Delivered() != 0 || len(a.Ledger.Snapshot().Streams) != 0 {
+		t.Fatalf("muted at start: %d samples read, %d streams", src.Delivered(), len(a.Ledger.Snapshot().Streams))
+	}
+}
