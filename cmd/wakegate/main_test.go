@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -168,6 +169,15 @@ func TestRunWritesOnlyMetadata(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(lines[0]), &entry); err != nil || entry.ID != recs[0].ID || entry.Bytes != recs[0].Bytes {
 		t.Fatalf("audit line %q does not describe stream %s (%d bytes): %v", lines[0], recs[0].ID, recs[0].Bytes, err)
+	}
+	// And the owner can read it.
+	var shown bytes.Buffer
+	if err := dispatch(context.Background(), []string{"audit", "--file", audit}, &shown, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(shown.String(), "wakeword") || !strings.Contains(shown.String(), fmt.Sprint(recs[0].Bytes)) ||
+		!strings.Contains(shown.String(), "1 streams") {
+		t.Fatalf("wakegate audit shows:\n%s", shown.String())
 	}
 }
 
