@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/wakegate/wakegate/leds"
 )
 
 // Example is the commented default configuration file.
@@ -99,6 +101,10 @@ type Indicator struct {
 	BluePin       string `toml:"blue_pin"`
 	ActiveLow     bool   `toml:"active_low"`
 	RequestSounds bool   `toml:"request_sounds"`
+	// Theme overrides the look of states by name ("listening", "muted", ...);
+	// states not named keep the default theme (after the Alexa attention
+	// system).
+	Theme map[string]leds.Style `toml:"theme"`
 }
 
 // Pins names the mute switch and the action button.
@@ -205,6 +211,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("indicator.leds = %d: must be between 1 and 1024", c.Indicator.LEDs)
 	case c.Presence.PilotHz < 18000 || c.Presence.PilotHz > 22000:
 		return fmt.Errorf("presence.pilot_hz = %v: must be between 18000 and 22000", c.Presence.PilotHz)
+	}
+	if _, err := leds.ThemeFromNames(leds.DefaultTheme(), c.Indicator.Theme); err != nil {
+		return fmt.Errorf("indicator.theme: %w", err)
 	}
 	if !oneOf(c.Indicator.Driver, "terminal", "apa102", "gpio", "none") {
 		return fmt.Errorf("indicator.driver = %q: want terminal, apa102, gpio or none", c.Indicator.Driver)

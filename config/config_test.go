@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wakegate/wakegate/leds"
 )
 
 func TestExampleIsDefault(t *testing.T) {
@@ -34,6 +36,12 @@ func TestParse(t *testing.T) {
 		{name: "bad driver", text: "[indicator]\ndriver = \"neon\"\n", wantErr: "indicator.driver"},
 		{name: "syntax", text: "[gate\n", wantErr: "x.toml: line 2"},
 		{name: "wrong type", text: "[audio]\nperiod_ms = \"20\"\n", wantErr: "x.toml"},
+		{name: "theme", text: "[indicator.theme.listening]\npattern = \"pulse\"\ncolor = \"#ff00ff\"\nperiod_ms = 900\n", check: func(c Config) bool {
+			st := c.Indicator.Theme["listening"]
+			return st.Pattern == leds.Pulse && st.Color == (leds.Color{R: 255, B: 255}) && st.PeriodMs == 900
+		}},
+		{name: "theme bad state", text: "[indicator.theme.sleepy]\npattern = \"solid\"\n", wantErr: "indicator.theme"},
+		{name: "theme bad colour", text: "[indicator.theme.muted]\ncolor = \"red-ish\"\n", wantErr: "x.toml"},
 		{name: "negative", text: "[gate]\nmax_utterance = \"-1s\"\n", wantErr: "gate.max_utterance = -1s: must be positive"},
 	}
 	for _, tt := range tests {

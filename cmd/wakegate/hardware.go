@@ -86,7 +86,12 @@ func openHardware(ctx context.Context, c config.Config, log *slog.Logger) (*hard
 			hw.close()
 			return nil, err
 		}
-		hw.ring = leds.NewRing(strip, leds.DefaultTheme(), 30)
+		theme, err := leds.ThemeFromNames(leds.DefaultTheme(), c.Indicator.Theme)
+		if err != nil {
+			hw.close()
+			return nil, fmt.Errorf("indicator.theme: %w", err)
+		}
+		hw.ring = leds.NewRing(strip, theme, 30)
 		hw.indicator = hw.ring
 	case "gpio":
 		red, err := lookupOut(c.Indicator.RedPin)

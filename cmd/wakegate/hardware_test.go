@@ -13,6 +13,7 @@ import (
 
 	"github.com/wakegate/wakegate/agent"
 	"github.com/wakegate/wakegate/capture"
+	"github.com/wakegate/wakegate/config"
 	"github.com/wakegate/wakegate/dsp"
 	"github.com/wakegate/wakegate/leds"
 	"github.com/wakegate/wakegate/leds/ledstest"
@@ -107,4 +108,47 @@ func TestMuteEdgeStopsCapture(t *testing.T) {
 	}
 	wg.Wait()
 	<-feedDone
+}
+
+// TestMutedAtBootNeverOpensMicrophone: a device whose mute switch is on at
+// start-up does not open the microphone at all (null backend), until the
+// owner unmutes.
+func TestMutedAtBootNeverOpensMicrophone(t *testing.T) {
+	_, addr := startService(t)
+	client, err := upstream.Dial(upstream.Config{Addr: addr, DeviceID: "boot", Plaintext: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	src, closeSrc, err := openSource(config.Config{Audio: config.Audio{Backend: "null", PeriodMs: 20}}, agent.SampleRate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeSrc()
+	mic := src.(*lazyMic)
+	rec := &ledstest.Recorder{}
+	a, err := agent.New(agent.Config{}, agent.Deps{Source: src, VAD: dsp.NewVAD(dsp.DefaultVADConfig()), Indicator: rec, Upstream: client,
+		Log: slog.New(slog.DiscardHandler)}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	time.Sleep(300 * time.Millisecond)
+	if mic.Opened() {
+		t.Fatal("muted at boot, yet the microphone was opened")
+	}
+	a.SetMuted(false)
+	deadline := time.Now().Add(3 * time.Second)
+	for !mic.Opened() || rec.Last() != leds.Idle {
+		if time.Now().After(deadline) {
+			t.Fatal("unmute did not open the microphone")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
 }

@@ -91,9 +91,3 @@ func (lp *livePresence) switchPilot(muted bool) {
 func (lp *livePresence) close() {
 	lp.play.Close()
 }
-
-// nativeSource reads a 48 kHz microphone at its own rate (the agent
-// resamples the wake-word path itself).
-type nativeSource struct{ *audiodev.Capture }
-
-func (s nativeSource) Read(buf []int16) (int, error) { return s.ReadNative(buf) }

@@ -122,14 +122,15 @@ func newLogger(c config.Config, w io.Writer) *slog.Logger {
 func openSource(c config.Config, rate int) (agent.Source, func() error, error) {
 	switch c.Audio.Input {
 	case "":
-		m, err := audiodev.OpenCapture(audiodev.Config{Device: c.Audio.Device, PeriodMs: c.Audio.PeriodMs, Backend: c.Audio.Backend, SampleRate: rate})
-		if err != nil {
+		cfg := audiodev.Config{Device: c.Audio.Device, PeriodMs: c.Audio.PeriodMs, Backend: c.Audio.Backend, SampleRate: rate}
+		// Check the device now (a missing microphone is a start-up error),
+		// but open it for capture only when the agent first starts it: a
+		// device muted at boot never opens its microphone.
+		if _, err := findCaptureDevice(cfg); err != nil {
 			return nil, nil, err
 		}
-		if rate != agent.SampleRate {
-			return nativeSource{m}, m.Close, nil
-		}
-		return m, m.Close, nil
+		l := &lazyMic{cfg: cfg}
+		return l, l.Close, nil
 	case "-":
 		r := capture.NewRaw(os.Stdin)
 		return r, r.Close, nil
@@ -300,3 +301,89 @@ func (l *auditLog) Close() error {
 	}
 	return l.f.Close()
 }
+
+// findCaptureDevice reports whether cfg names a capture device that exists.
+func findCaptureDevice(cfg audiodev.Config) (string, error) {
+	capt, _, err := audiodev.Devices(cfg.Backend)
+	if err != nil {
+		return "", err
+	}
+	for _, d := range capt {
+		if cfg.Device == "" && d.Default || cfg.Device != "" && strings.Contains(strings.ToLower(d.Name), strings.ToLower(cfg.Device)) {
+			return d.Name, nil
+		}
+	}
+	if cfg.Device == "" && len(capt) > 0 {
+		return capt[0].Name, nil
+	}
+	names := make([]string, len(capt))
+	for i, d := range capt {
+		names[i] = d.Name
+	}
+	if cfg.Device == "" {
+		return "", fmt.Errorf("audio: no capture device found (is the sound card's overlay loaded? `wakegate devices` lists them)")
+	}
+	return "", fmt.Errorf("audio: no capture device matches %q (available: %s)", cfg.Device, strings.Join(names, "; "))
+}
+
+// lazyMic is the microphone, opened on the first Start. Stop stops the
+// device (and discards what it buffered); the device stays open until Close.
+type lazyMic struct {
+	cfg audiodev.Config
+
+	mu  sync.Mutex
+	dev *audiodev.Capture
+}
+
+func (l *lazyMic) get() *audiodev.Capture {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.dev
+}
+
+// Start opens the microphone the first time, then starts capturing.
+func (l *lazyMic) Start() error {
+	l.mu.Lock()
+	if l.dev == nil {
+		d, err := audiodev.OpenCapture(l.cfg)
+		if err != nil {
+			l.mu.Unlock()
+			return err
+		}
+		l.dev = d
+	}
+	d := l.dev
+	l.mu.Unlock()
+	return d.Start()
+}
+
+// Stop stops capturing, from any goroutine.
+func (l *lazyMic) Stop() error {
+	if d := l.get(); d != nil {
+		return d.Stop()
+	}
+	return nil
+}
+
+// Read reads 16 kHz audio, or the device's own 48 kHz with presence on.
+func (l *lazyMic) Read(buf []int16) (int, error) {
+	d := l.get()
+	if d == nil {
+		return 0, capture.ErrStopped
+	}
+	if l.cfg.SampleRate > agent.SampleRate {
+		return d.ReadNative(buf)
+	}
+	return d.Read(buf)
+}
+
+// Close closes the device if it was ever opened.
+func (l *lazyMic) Close() error {
+	if d := l.get(); d != nil {
+		return d.Close()
+	}
+	return nil
+}
+
+// Opened reports whether the microphone has been opened.
+func (l *lazyMic) Opened() bool { return l.get() != nil }
