@@ -15,7 +15,7 @@
 #
 # Environment: CORPUS (default /work/corpus), WAKEGATE (a command with the
 # train subcommand; default: go run ./bench/wgtool), STEPS_ALEXA (4000),
-# STEPS_COMPUTER (2500), SEED (1). The corpora are built when missing
+# STEPS_COMPUTER (2500), CHANNELS_ALEXA / CHANNELS_COMPUTER (network width, 32), SEED (1). The corpora are built when missing
 # (../shared/bench/corpus/build-dev.sh and scripts/tts-corpus.sh, which
 # apt-get install their tools when run as root).
 set -euo pipefail
@@ -38,12 +38,12 @@ for w in "${words[@]}"; do
     alexa)
       # The real recordings are listed twice so that a batch draws them
       # about as often as the more numerous synthesized ones.
-      $WAKEGATE train --word alexa --seed "$SEED" --steps "${STEPS_ALEXA:-4000}" \
+      $WAKEGATE train --word alexa --seed "$SEED" --steps "${STEPS_ALEXA:-4000}" --channels "${CHANNELS_ALEXA:-32}" \
         --pos "$CORPUS/dev/pos/alexa/dev" --pos "$CORPUS/dev/pos/alexa/dev" --pos "$CORPUS/tts/pos/alexa" \
         --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/computer" \
         --out models/alexa.wgm ;;
     computer)
-      $WAKEGATE train --word computer --seed "$SEED" --steps "${STEPS_COMPUTER:-2500}" \
+      $WAKEGATE train --word computer --seed "$SEED" --steps "${STEPS_COMPUTER:-2500}" --channels "${CHANNELS_COMPUTER:-32}" \
         --pos "$CORPUS/tts/pos/computer" \
         --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/alexa" \
         --out models/computer.wgm ;;
