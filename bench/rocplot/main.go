@@ -61,7 +61,6 @@ func run(in, out string, posSets []string) error {
 	p.Y.Label.Text = "miss rate"
 	p.X.Scale = plot.LogScale{}
 	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
-	p.Y.Min, p.Y.Max = 0, 0.6
 	p.Legend.Top = true
 	names := make([]string, 0, len(s.Engines))
 	for n := range s.Engines {
