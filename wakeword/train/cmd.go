@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wakegate/wakegate/audio"
 	"github.com/wakegate/wakegate/wakeword"
 	"github.com/wakegate/wakegate/wakeword/nn"
 	_ "github.com/wakegate/wakegate/wakeword/template" // personal templates load in detect too
@@ -35,9 +36,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	word := fs.String("word", "", "the wake word (stored in the model; default: the base model's)")
 	out := fs.String("out", "", "model file to write (required)")
 	base := fs.String("base", "", "fine-tune this model file (e.g. the shipped one with your own recordings) instead of starting from random weights")
-	fs.Var(&pos, "pos", "folder of WAV files holding the wake word (repeatable; searched recursively)")
-	fs.Var(&neg, "neg", "folder of WAV files without the wake word: speech, noise (repeatable)")
-	fs.Var(&noise, "noise", "folder of noise WAVs to mix into examples, besides the generated noises and babble (repeatable)")
+	fs.Var(&pos, "pos", "folder of WAV/FLAC files holding the wake word (repeatable; searched recursively)")
+	fs.Var(&neg, "neg", "folder of WAV/FLAC files without the wake word: speech, noise (repeatable)")
+	fs.Var(&noise, "noise", "folder of noise WAV/FLAC files to mix into examples, besides the generated noises and babble (repeatable)")
 	steps := fs.Int("steps", 4000, "optimiser steps")
 	batch := fs.Int("batch", 64, "examples per step")
 	lr := fs.Float64("lr", 0, "peak learning rate (default 3e-3, 5e-4 with --base)")
@@ -50,7 +51,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stderr, `usage: wakegate train --word WORD --pos DIR... --neg DIR... --out FILE [flags]
 
 Trains a speaker-independent wake-word network (wakeword/nn) from folders of
-16-bit WAV files (other rates are resampled; convert FLAC with flac -d).
+WAV or FLAC files (any rate and channel count: mixed to mono, resampled to
+16 kHz; damaged files are reported and skipped).
 Positives hold the word, each file one utterance with some silence around
 it; negatives hold anything else. Examples are augmented on the fly (speed
 and pitch, room reverberation, level, noise at -2..30 dB SNR, band warping
@@ -94,7 +96,7 @@ is the smallest that 99 % of the held-out negatives stay below.
 		return err
 	}
 	for _, dir := range noise {
-		files, err := listWAVs(dir)
+		files, err := listAudio(dir)
 		if err != nil {
 			return err
 		}
@@ -129,12 +131,12 @@ func LoadData(posDirs, negDirs []string, seed uint64, valPct int, log io.Writer)
 	d := &Data{}
 	load := func(dirs []string, positive bool) error {
 		for _, dir := range dirs {
-			files, err := listWAVs(dir)
+			files, err := listAudio(dir)
 			if err != nil {
 				return err
 			}
 			if len(files) == 0 {
-				return fmt.Errorf("train: no .wav files under %s", dir)
+				return fmt.Errorf("train: no .wav or .flac files under %s", dir)
 			}
 			for _, f := range files {
 				c, err := loadClip(f)
@@ -194,7 +196,7 @@ func (n jsonNumber) MarshalJSON() ([]byte, error) {
 // 0.2-0.4 s after the word's end).
 const padSeconds = 0.5
 
-// DetectMain is `wakegate detect`: it runs wake-word files over WAV files
+// DetectMain is `wakegate detect`: it runs wake-word files over WAV or FLAC files
 // and prints detections, or with --json one line per file in the bench's
 // engine format.
 func DetectMain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -205,12 +207,12 @@ func DetectMain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	asJSON := fs.Bool("json", false, "print one JSON line per file: the score of every frame (bench engine format)")
 	sens := fs.Float64("sensitivity", 0, "0..1, higher fires more easily (0: the model's own threshold)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `usage: wakegate detect [--wakeword FILE]... [--json] [WAV...]
+		fmt.Fprint(stderr, `usage: wakegate detect [--wakeword FILE]... [--json] [FILE.wav|FILE.flac...]
 
-Runs the wake-word detectors over each WAV file (16 kHz mono 16-bit; paths
-as arguments, or one per line on stdin) from a fresh state. Without --json it
-prints each detection: file, word, score, start and end in seconds. With
---json it prints {"file", "duration_s", "scores": [[t_s, score]...],
+Runs the wake-word detectors over each WAV or FLAC file (any rate, mixed to
+mono and resampled to 16 kHz; paths as arguments, or one per line on stdin)
+from a fresh state. Without --json it prints each detection: file, word,
+score, start and end in seconds. With --json it prints {"file", "duration_s", "scores": [[t_s, score]...],
 "cpu_s", "processed_s"} per file, where scores are the network's per-frame
 scores (every 20 ms; with several files, the highest) and cpu_s the CPU time
 of the detector alone; an unreadable file gives {"file", "error"}.
@@ -300,13 +302,10 @@ func fileSource(args []string, stdin io.Reader) func() (string, bool) {
 // detectFile runs every detector over one file from a fresh state.
 func detectFile(path string, dets []wakeword.Detector) (engineLine, []wakeword.Detection) {
 	line := engineLine{File: path}
-	x, rate, err := ReadWAV(path)
+	x, err := audio.Load(path, SampleRate)
 	if err != nil {
 		line.Error = err.Error()
 		return line, nil
-	}
-	if rate != SampleRate {
-		x = resample(x, float64(rate), SampleRate)
 	}
 	line.Duration = float64(len(x)) / SampleRate
 	hop := wakeword.HopSamples

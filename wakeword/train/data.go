@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/wakegate/wakegate/audio"
 )
 
 // clip is one loaded recording.
@@ -26,15 +28,16 @@ const SampleRate = 16000
 // file dominates memory or a batch.
 const maxClipSamples = 4 * SampleRate
 
-// listWAVs returns the .wav files under dir, sorted (so that runs are
-// reproducible whatever order the file system lists them in).
-func listWAVs(dir string) ([]string, error) {
+// listAudio returns the .wav and .flac files under dir, sorted (so that
+// runs are reproducible whatever order the file system lists them in).
+func listAudio(dir string) ([]string, error) {
 	var out []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && strings.EqualFold(filepath.Ext(p), ".wav") {
+		ext := strings.ToLower(filepath.Ext(p))
+		if !d.IsDir() && (ext == ".wav" || ext == ".flac") {
 			out = append(out, p)
 		}
 		return nil
@@ -46,14 +49,13 @@ func listWAVs(dir string) ([]string, error) {
 	return out, nil
 }
 
-// loadClip reads a WAV, converts it to 16 kHz and finds its active part.
+// loadClip reads a WAV or FLAC file, converts it to 16 kHz mono and finds
+// its active part. Damaged files (FLAC frames failing their CRC, truncated
+// WAVs) are errors wrapping audio.ErrCorrupt or naming the problem.
 func loadClip(path string) (*clip, error) {
-	x, rate, err := ReadWAV(path)
+	x, err := audio.Load(path, SampleRate)
 	if err != nil {
-		return nil, err
-	}
-	if rate != SampleRate {
-		x = resample(x, float64(rate), SampleRate)
+		return nil, fmt.Errorf("train: %w", err)
 	}
 	if len(x) < SampleRate/10 {
 		return nil, fmt.Errorf("train: %s: shorter than 0.1 s", path)

@@ -30,7 +30,7 @@ func TestDevStartEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := listWAVs(dir)
+	files, err := listAudio(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

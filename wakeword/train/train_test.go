@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -15,6 +16,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/wakegate/wakegate/audio/audiotest"
 	"github.com/wakegate/wakegate/wakeword"
 	"github.com/wakegate/wakegate/wakeword/nn"
 )
@@ -338,30 +340,6 @@ func TestMainErrors(t *testing.T) {
 	}
 }
 
-func TestReadWAVErrors(t *testing.T) {
-	tests := []struct {
-		name string
-		data string
-	}{
-		{"empty", ""},
-		{"not riff", "hello world, this is text"},
-		{"no data", "RIFF\x04\x00\x00\x00WAVE"},
-		{"data before fmt", "RIFF\x10\x00\x00\x00WAVEdata\x02\x00\x00\x00\x01\x02"},
-	}
-	for _, tc := range tests {
-		if _, _, err := parseWAV([]byte(tc.data)); err == nil {
-			t.Errorf("%s: no error", tc.name)
-		}
-	}
-}
-
-func FuzzParseWAV(f *testing.F) {
-	f.Add([]byte("RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x80\x3e\x00\x00\x00\x7d\x00\x00\x02\x00\x10\x00data\x00\x00\x00\x00"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		parseWAV(b) // must not panic
-	})
-}
-
 // TestFineTune runs `train --base`: the result keeps the base model's
 // word, shape and normalisation and is a loadable model file.
 func TestFineTune(t *testing.T) {
@@ -388,5 +366,55 @@ func TestFineTune(t *testing.T) {
 	}
 	if !strings.Contains(so.String(), "wrote "+out) {
 		t.Errorf("summary: %q", so.String())
+	}
+}
+
+// TestFLACInputs checks that detect scores a FLAC file exactly as the same
+// samples in a WAV, and that training folders count FLAC files.
+func TestFLACInputs(t *testing.T) {
+	res := trainSynthetic(t)
+	dir := t.TempDir()
+	model := filepath.Join(dir, "chirp.wgm")
+	if err := res.Model.Save(model); err != nil {
+		t.Fatal(err)
+	}
+	x := synthWord(rand.New(rand.NewPCG(8, 9)), true)
+	wavPath, flacPath := filepath.Join(dir, "a.wav"), filepath.Join(dir, "a.flac")
+	writeWAV(t, wavPath, x)
+	pcm := make([]int32, len(x))
+	for i, v := range toInt16(nil, x) {
+		pcm[i] = int32(v)
+	}
+	audiotest.WriteFLAC(t, flacPath, SampleRate, [][]int32{pcm})
+
+	var out, errb bytes.Buffer
+	if err := DetectMain(context.Background(), []string{"--wakeword", model, "--json", wavPath, flacPath}, &out, &errb); err != nil {
+		t.Fatal(err, errb.String())
+	}
+	var lines [2]struct {
+		Error  string       `json:"error"`
+		Scores [][2]float64 `json:"scores"`
+	}
+	for i, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		if i >= 2 {
+			t.Fatalf("more than two lines: %q", out.String())
+		}
+		if err := json.Unmarshal([]byte(l), &lines[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if lines[1].Error != "" || len(lines[1].Scores) == 0 {
+		t.Fatalf("FLAC: %+v", lines[1])
+	}
+	if fmt.Sprint(lines[0].Scores) != fmt.Sprint(lines[1].Scores) {
+		t.Errorf("FLAC and WAV of the same samples score differently")
+	}
+
+	files, err := listAudio(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 2 || files[0] != flacPath || files[1] != wavPath {
+		t.Errorf("listAudio = %q, want the FLAC and the WAV", files)
 	}
 }

@@ -2,8 +2,6 @@ package train
 
 import "math"
 
-func mathFloat32(b uint32) float32 { return math.Float32frombits(b) }
-
 // resample converts x from rate `from` to `to` by linear interpolation.
 // Used for inputs at other rates and for speed perturbation, where its
 // mild low-pass is harmless.
