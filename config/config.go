@@ -227,12 +227,48 @@ func (c Config) Validate() error {
 	if !oneOf(c.Log.Format, "text", "json") {
 		return fmt.Errorf("log.format = %q: want text or json", c.Log.Format)
 	}
+	if err := c.checkPins(); err != nil {
+		return err
+	}
 	for name, d := range map[string]Duration{"gate.endpoint_silence": c.Gate.EndpointSilence, "gate.no_speech_timeout": c.Gate.NoSpeechTimeout,
 		"gate.max_utterance": c.Gate.MaxUtterance, "gate.follow_up_max": c.Gate.FollowUpMax, "wakeword.refractory": c.WakeWord.Refractory,
 		"pins.debounce": c.Pins.Debounce, "pins.long_press": c.Pins.LongPress} {
 		if d.Duration <= 0 {
 			return fmt.Errorf("%s = %v: must be positive", name, d)
 		}
+	}
+	return nil
+}
+
+// checkPins rejects pin settings that would be silently ignored or that
+// fight over one pin: a mute-switch output without the switch, the gpio
+// light without a pin, and one pin named by two keys.
+func (c Config) checkPins() error {
+	if c.Pins.Mute == "" {
+		for key, name := range map[string]string{"pins.mic_power": c.Pins.MicPower, "pins.red_led": c.Pins.RedLED} {
+			if name != "" {
+				return fmt.Errorf("%s = %q needs pins.mute: it follows the mute switch", key, name)
+			}
+		}
+	}
+	type pin struct{ key, name string }
+	ps := []pin{{"pins.mute", c.Pins.Mute}, {"pins.mic_power", c.Pins.MicPower}, {"pins.red_led", c.Pins.RedLED}, {"pins.button", c.Pins.Button}}
+	if c.Indicator.Driver == "gpio" {
+		if c.Indicator.RedPin == "" && c.Indicator.BluePin == "" {
+			return errors.New(`indicator.driver = "gpio" needs indicator.red_pin or indicator.blue_pin`)
+		}
+		ps = append(ps, pin{"indicator.red_pin", c.Indicator.RedPin}, pin{"indicator.blue_pin", c.Indicator.BluePin})
+	}
+	seen := map[string]string{}
+	for _, p := range ps {
+		if p.name == "" {
+			continue
+		}
+		n := strings.ToUpper(p.name)
+		if other, ok := seen[n]; ok {
+			return fmt.Errorf("%s and %s both name pin %q: one pin cannot do both", other, p.key, p.name)
+		}
+		seen[n] = p.key
 	}
 	return nil
 }

@@ -42,6 +42,16 @@ func TestParse(t *testing.T) {
 		}},
 		{name: "theme bad state", text: "[indicator.theme.sleepy]\npattern = \"solid\"\n", wantErr: "indicator.theme"},
 		{name: "theme bad colour", text: "[indicator.theme.muted]\ncolor = \"red-ish\"\n", wantErr: "x.toml"},
+		{name: "mic power without mute", text: "[pins]\nmic_power = \"GPIO5\"\n", wantErr: `pins.mic_power = "GPIO5" needs pins.mute`},
+		{name: "red LED without mute", text: "[pins]\nred_led = \"GPIO13\"\n", wantErr: `pins.red_led = "GPIO13" needs pins.mute`},
+		{name: "mute outputs", text: "[pins]\nmute = \"GPIO12\"\nmic_power = \"GPIO5\"\nred_led = \"GPIO13\"\nbutton = \"GPIO17\"\n", check: func(c Config) bool {
+			return c.Pins.MicPower == "GPIO5" && c.Pins.RedLED == "GPIO13"
+		}},
+		{name: "gpio light without pins", text: "[indicator]\ndriver = \"gpio\"\n", wantErr: `needs indicator.red_pin or indicator.blue_pin`},
+		{name: "gpio light", text: "[indicator]\ndriver = \"gpio\"\nblue_pin = \"GPIO24\"\n", check: func(c Config) bool { return c.Indicator.BluePin == "GPIO24" }},
+		{name: "pin twice", text: "[pins]\nmute = \"GPIO17\"\nbutton = \"gpio17\"\n", wantErr: `pins.mute and pins.button both name pin "gpio17"`},
+		{name: "pin twice across sections", text: "[pins]\nmute = \"GPIO12\"\nred_led = \"GPIO13\"\n[indicator]\ndriver = \"gpio\"\nred_pin = \"GPIO13\"\n", wantErr: "pins.red_led and indicator.red_pin"},
+		{name: "unused gpio light pins", text: "[pins]\nbutton = \"GPIO17\"\n[indicator]\nred_pin = \"GPIO17\"\n", check: func(c Config) bool { return true }},
 		{name: "negative", text: "[gate]\nmax_utterance = \"-1s\"\n", wantErr: "gate.max_utterance = -1s: must be positive"},
 	}
 	for _, tt := range tests {
