@@ -57,6 +57,9 @@ type Result struct {
 	// Records are the reference service's records, audio included, in the
 	// order the streams arrived.
 	Records []voiceservice.Record `json:"-"`
+	// ServiceEvents are the audio-free events (presence, alarm, mute) the
+	// reference service received through the unary ReportEvent call.
+	ServiceEvents []voiceservice.Event `json:"-"`
 }
 
 // Run replays opts.Input through the pipeline.
@@ -159,7 +162,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	res := &Result{Snapshot: a.Ledger.Snapshot(), Records: svc.Records()}
+	// Replay returns after every ReportEvent call has finished.
+	res := &Result{Snapshot: a.Ledger.Snapshot(), Records: svc.Records(), ServiceEvents: svc.Events()}
 	if res.Streams == nil {
 		res.Streams = []agent.StreamRecord{}
 	}

@@ -1,10 +1,12 @@
 package replay
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -47,6 +49,40 @@ func checkEvents(t *testing.T, got []agent.EventRecord, want []soundgen.Expected
 	}
 }
 
+// checkServiceEvents checks that every event in the ledger reached the
+// reference service through the unary ReportEvent call (real gRPC on
+// loopback), with the same kind and sample, and that nothing else did but
+// mute changes.
+func checkServiceEvents(t *testing.T, res *Result) {
+	t.Helper()
+	var got []agent.EventRecord
+	for _, e := range res.ServiceEvents {
+		var kind string
+		switch e.Kind {
+		case "mute":
+			continue
+		case "alarm":
+			kind = e.Alarm
+		case "presence":
+			kind = "absent"
+			if e.Present {
+				kind = "present"
+			}
+		default:
+			t.Fatalf("the service received an unknown event %+v", e)
+		}
+		if e.DeviceID != "replay" {
+			t.Errorf("event %+v from device %q", e, e.DeviceID)
+		}
+		got = append(got, agent.EventRecord{Sample: e.DeviceSample, Kind: kind})
+	}
+	// Events are reported concurrently: compare them in timeline order.
+	slices.SortStableFunc(got, func(a, b agent.EventRecord) int { return cmp.Compare(a.Sample, b.Sample) })
+	if !slices.Equal(got, res.Events) {
+		t.Fatalf("the service received events %+v, the ledger lists %+v", got, res.Events)
+	}
+}
+
 // TestAlarmScenes replays every generated alarm scene (true alarms and
 // near-misses) through the real pipeline: the events in the ledger match
 // the annotation, and no audio leaves the device.
@@ -59,6 +95,7 @@ func TestAlarmScenes(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkEvents(t, res.Events, c.Events)
+			checkServiceEvents(t, res)
 			if len(res.Streams) != 0 || len(res.Records) != 0 {
 				t.Fatalf("an alarm sent audio: %+v", res.Streams)
 			}
@@ -87,6 +124,7 @@ func TestAlarmMutedHalfway(t *testing.T) {
 			if len(res.Events) != 0 {
 				t.Fatalf("events while muted: %+v", res.Events)
 			}
+			checkServiceEvents(t, res) // the service heard of the mute only
 			if res.FramesReadWhileMuted != 0 {
 				t.Fatalf("%d frames read while muted", res.FramesReadWhileMuted)
 			}
@@ -108,6 +146,7 @@ func TestPresenceScenes(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkEvents(t, res.Events, c.Events)
+			checkServiceEvents(t, res)
 		})
 	}
 }
@@ -152,6 +191,7 @@ func TestPilotStopsOnMute(t *testing.T) {
 	if len(res.Events) != 0 {
 		t.Fatalf("presence events while muted: %+v", res.Events)
 	}
+	checkServiceEvents(t, res)
 	mu.Lock()
 	defer mu.Unlock()
 	if afterStop == nil {
