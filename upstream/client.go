@@ -11,6 +11,7 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/connectivity"
 	"google.golang.org/grpc/status"
 
 	pb "github.com/wakegate/wakegate/proto/wakegatev1"
@@ -104,6 +105,34 @@ func Dial(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("upstream: dial %s: %w", cfg.Addr, err)
 	}
 	return &Client{cfg: cfg, conn: conn, api: pb.NewVoiceServiceClient(conn), streams: map[*Stream]struct{}{}}, nil
+}
+
+// Watch connects to the service in the background, keeps reconnecting
+// (with the client's bounded backoff) and calls report when the service
+// becomes reachable or unreachable: once at the first outcome, then on each
+// change. It returns when ctx ends or the Client is closed. No audio is
+// involved: it only holds the connection that the next Open will use, so a
+// device whose service is down says so at start-up instead of at the first
+// wake word, and says so again when the service is back.
+func (c *Client) Watch(ctx context.Context, report func(reachable bool)) {
+	known, reachable := false, false
+	for {
+		st := c.conn.GetState()
+		switch st {
+		case connectivity.Idle:
+			c.conn.Connect()
+		case connectivity.Ready, connectivity.TransientFailure:
+			if now := st == connectivity.Ready; !known || now != reachable {
+				known, reachable = true, now
+				report(now)
+			}
+		case connectivity.Shutdown:
+			return
+		}
+		if !c.conn.WaitForStateChange(ctx, st) {
+			return
+		}
+	}
 }
 
 // Close cancels every open stream, waits for their goroutines and closes

@@ -611,3 +611,77 @@ func BenchmarkSend(b *testing.B) {
 		b.Fatal(err)
 	}
 }
+
+// TestWatchReportsOutageAndRecovery: with nothing listening, Watch reports
+// the service unreachable; once a service listens on that address, Watch
+// reports it reachable within the client's backoff, and an interaction
+// opens again without a new Dial (the agent keeps running and retries).
+func TestWatchReportsOutageAndRecovery(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := lis.Addr().String()
+	lis.Close() // connections are refused until the service starts below
+	c, err := Dial(Config{Addr: addr, DeviceID: "d", Plaintext: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	reports := make(chan bool, 16)
+	ctx, cancel := context.WithCancel(context.Background())
+	watchDone := make(chan struct{})
+	go func() { defer close(watchDone); c.Watch(ctx, func(ok bool) { reports <- ok }) }()
+	next := func(want bool) {
+		t.Helper()
+		select {
+		case got := <-reports:
+			if got != want {
+				t.Fatalf("Watch reported reachable=%v, want %v", got, want)
+			}
+		case <-time.After(10 * time.Second): // backoff is at most backoffMax (5 s) plus jitter
+			t.Fatalf("Watch did not report reachable=%v within 10 s", want)
+		}
+	}
+	next(false)
+	if _, err := c.Open(context.Background(), Start{InteractionID: "down", Trigger: TriggerButton}, nil); status.Code(err) != codes.Unavailable {
+		t.Fatalf("Open with the service down = %v, want Unavailable", err)
+	}
+
+	lis, err = net.Listen("tcp", addr)
+	if err != nil {
+		t.Skipf("cannot listen on %s again: %v", addr, err)
+	}
+	gs := grpc.NewServer()
+	pb.RegisterVoiceServiceServer(gs, &scriptServer{})
+	go gs.Serve(lis)
+	defer gs.Stop()
+	next(true)
+	s, err := c.Open(context.Background(), Start{InteractionID: "back", Trigger: TriggerButton}, nil)
+	if err != nil {
+		t.Fatalf("Open after the service came back: %v", err)
+	}
+	if err := s.Send(make([]int16, 320)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.End(EndEndpoint, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	gs.Stop() // the service goes away again
+	next(false)
+	cancel()
+	select {
+	case <-watchDone:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Watch did not return after its context ended")
+	}
+	select {
+	case r := <-reports:
+		t.Fatalf("extra report %v", r)
+	default:
+	}
+}
