@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -316,5 +317,89 @@ func TestRunWithRequestSounds(t *testing.T) {
 	}
 	if n := len(svc.Records()); n != 1 {
 		t.Fatalf("%d streams with request sounds on, want 1\n%s", n, errOut.String())
+	}
+}
+
+// lockedBuffer is an io.Writer that the test may read while the agent's
+// goroutines write to it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestRunServiceUnreachable: a voice service that cannot be reached is one
+// clear warning at start-up, not an exit: the agent keeps running and
+// retrying, and says so when the service is back.
+func TestRunServiceUnreachable(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := lis.Addr().String()
+	lis.Close() // refused until the service starts below
+	cfg := writeConfig(t, t.TempDir(), addr, "", "", false)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var errOut lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- dispatch(ctx, []string{"run", "--config", cfg, "--backend", "null"}, &bytes.Buffer{}, &errOut)
+	}()
+	waitLog := func(want string) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !strings.Contains(errOut.String(), want); time.Sleep(10 * time.Millisecond) {
+			select {
+			case err := <-done:
+				t.Fatalf("run ended (%v) before logging %q:\n%s", err, want, errOut.String())
+			default:
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no %q logged:\n%s", want, errOut.String())
+			}
+		}
+	}
+	waitLog("voice service unreachable")
+	if n := strings.Count(errOut.String(), "voice service unreachable"); n != 1 {
+		t.Errorf("the outage was logged %d times, want once:\n%s", n, errOut.String())
+	}
+
+	svc, err := voiceservice.New(voiceservice.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lis, err = net.Listen("tcp", addr); err != nil {
+		t.Skipf("cannot listen on %s again: %v", addr, err)
+	}
+	sctx, stopService := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- svc.Serve(sctx, lis, voiceservice.ServeOptions{}) }()
+	defer func() {
+		stopService()
+		if err := <-served; err != nil {
+			t.Errorf("voice service: %v", err)
+		}
+	}()
+	waitLog("voice service reachable again")
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v\n%s", err, errOut.String())
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("run did not stop")
 	}
 }

@@ -243,6 +243,7 @@ func runAgent(ctx context.Context, c config.Config, stderr io.Writer) error {
 	var wg sync.WaitGroup
 	hctx, stopHW := context.WithCancel(ctx)
 	hw.start(hctx, &wg, a, log)
+	wg.Go(func() { client.Watch(hctx, serviceReport(log, c.Upstream.Addr)) })
 	err = a.Run(ctx)
 	stopHW()
 	wg.Wait()
@@ -251,6 +252,25 @@ func runAgent(ctx context.Context, c config.Config, stderr io.Writer) error {
 	}
 	log.Info("wakegate stopped", "cause", context.Cause(ctx))
 	return nil
+}
+
+// serviceReport logs the voice service's reachability: one warning when it
+// cannot be reached (the agent keeps running; interactions fail visibly and
+// their audio is dropped until it is back) and one line when it is back.
+func serviceReport(log *slog.Logger, addr string) func(bool) {
+	down := false
+	return func(reachable bool) {
+		switch {
+		case !reachable:
+			down = true
+			log.Warn("voice service unreachable: retrying in the background; until it is back, interactions fail with the error light and their audio is dropped", "service", addr)
+		case down:
+			down = false
+			log.Info("voice service reachable again", "service", addr)
+		default:
+			log.Info("voice service reachable", "service", addr)
+		}
+	}
 }
 
 func inputName(in string) string {
