@@ -85,8 +85,14 @@ func (m *MuteSwitch) apply(muted bool) error {
 // returns an error only if the pin cannot be set up. It calls Init first if
 // nobody has, and reports a change that happened between Init and Run.
 //
-// The order on each debounced change is fixed and is the point of this
-// type: the hardware acts first, then the software hears of it.
+// Muting fails closed: the first edge towards "muted" mutes at once,
+// without waiting for the contacts to settle, so not one more debounce
+// period of audio is captured; the bounces that follow are ignored. Only
+// unmuting waits until the pin has been quiet for Debounce, and a glitch
+// that settles back to "unmuted" unmutes again after it.
+//
+// The order on each change is fixed and is the point of this type: the
+// hardware acts first, then the software hears of it.
 //   - Mute: cut mic power, light the red LED, then emit Mute. By the time
 //     the gate learns of the mute, the microphones are already dead.
 //   - Unmute: restore mic power, darken the red LED, then emit Unmute, so
@@ -106,17 +112,24 @@ func (m *MuteSwitch) Run(ctx context.Context, emit func(Event)) error {
 		return fmt.Errorf("pins: mute switch %s: %w", m.Pin, err)
 	}
 	defer haltOnCancel(ctx, in.pin)()
+	change := func(muted bool, at time.Time) {
+		m.muted = muted
+		if err := m.apply(muted); err != nil {
+			slog.Error("pins: mute switch outputs", "muted", muted, "err", err)
+		}
+		kind := Unmute
+		if muted {
+			kind = Mute
+		}
+		emit(Event{Kind: kind, At: at})
+	}
 	in.loop(ctx, m.muted, true, watcher{
-		change: func(muted bool, at time.Time) {
-			m.muted = muted
-			if err := m.apply(muted); err != nil {
-				slog.Error("pins: mute switch outputs", "muted", muted, "err", err)
-			}
-			kind := Unmute
+		change: change,
+		early: func(muted bool, at time.Time) bool {
 			if muted {
-				kind = Mute
+				change(true, at)
 			}
-			emit(Event{Kind: kind, At: at})
+			return muted
 		},
 	})
 	return nil

@@ -167,3 +167,61 @@ func TestMuteSwitchRunWithoutInit(t *testing.T) {
 		t.Error("red LED dark while muted")
 	}
 }
+
+// TestMuteSwitchMutesAtFirstEdge: muting fails closed. The first edge
+// towards "muted" cuts the mic power, lights the LED and emits Mute at once,
+// before the debounce time has passed; the bounces after it add nothing. A
+// glitch that settles back to "unmuted" unmutes only after the debounce.
+func TestMuteSwitchMutesAtFirstEdge(t *testing.T) {
+	h := newHarness(t, switchUnmuted)
+	mic := &gpiotest.Pin{N: "GPIO22"}
+	led := &gpiotest.Pin{N: "GPIO23"}
+	m := &MuteSwitch{Pin: h.pin, ActiveLow: true, Debounce: 30 * ms, MicPower: mic, RedLED: led, Clock: h.clk}
+	if muted, err := m.Init(); muted || err != nil {
+		t.Fatalf("Init = %v, %v", muted, err)
+	}
+	stop := h.run(t, m.Run)
+	defer stop()
+
+	h.edge(switchMuted) // no time passes: the contacts have only just touched
+	if got, want := h.got(), []Event{{Kind: Mute, At: h.at(0)}}; !sameEvents(got, want) {
+		t.Fatalf("right after the first edge: events %+v, want %+v", got, want)
+	}
+	if mic.Read() != gpio.Low || led.Read() != gpio.High {
+		t.Fatalf("right after the first edge: mic=%v led=%v; want unpowered (Low), lit (High)", mic.Read(), led.Read())
+	}
+	// Contact bounce, settling on "muted": nothing more.
+	h.sleep(1 * ms)
+	h.edge(switchUnmuted)
+	h.sleep(1 * ms)
+	h.edge(switchMuted)
+	h.sleep(100 * ms)
+	if got := h.got(); len(got) != 1 || mic.Read() != gpio.Low {
+		t.Fatalf("after the bounces: events %+v, mic %v; want the one Mute, mic unpowered", got, mic.Read())
+	}
+
+	// Back to unmuted: that waits for the debounce.
+	h.edge(switchUnmuted)
+	h.sleep(29 * ms)
+	if got := h.got(); len(got) != 1 || mic.Read() != gpio.Low {
+		t.Fatalf("unmute before the debounce: events %+v, mic %v", got, mic.Read())
+	}
+	h.sleep(1 * ms)
+	if got := h.got(); len(got) != 2 || got[1].Kind != Unmute || mic.Read() != gpio.High {
+		t.Fatalf("unmute after the debounce: events %+v, mic %v", got, mic.Read())
+	}
+
+	// A 2 ms glitch towards "muted" mutes at once, and unmutes once quiet.
+	h.sleep(time.Second)
+	h.edge(switchMuted)
+	if got := h.got(); len(got) != 3 || got[2].Kind != Mute {
+		t.Fatalf("glitch: events %+v, want a Mute at once", got)
+	}
+	h.sleep(2 * ms)
+	h.edge(switchUnmuted)
+	h.sleep(100 * ms)
+	got := h.got()
+	if len(got) != 4 || got[3].Kind != Unmute || mic.Read() != gpio.High || led.Read() != gpio.Low {
+		t.Fatalf("after the glitch: events %+v, mic %v, led %v; want Unmute, powered, dark", got, mic.Read(), led.Read())
+	}
+}

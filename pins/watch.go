@@ -76,6 +76,12 @@ type watcher struct {
 	// change is called with each new debounced state and the time of the
 	// first edge of the burst that led to it.
 	change func(active bool, at time.Time)
+	// early, if set, is called at the first edge of a burst with the level
+	// read right after it, when that differs from the stable state. If it
+	// returns true it has acted on the level at once (without waiting for
+	// the burst to settle), which becomes the stable state: change is then
+	// called only if the settled level differs from it.
+	early func(active bool, at time.Time) bool
 	// deadline returns a time the owner wants to be woken at, if any.
 	deadline func() (time.Time, bool)
 	// expired is called once the deadline has passed; it must make
@@ -121,6 +127,9 @@ func (in *input) loop(ctx context.Context, stable, checkNow bool, w watcher) {
 			now = in.clk.Now()
 			if !settling {
 				burstAt = now
+				if a := in.active(); w.early != nil && a != stable && w.early(a, now) {
+					stable = a
+				}
 			}
 			// Every edge restarts the quiet period.
 			settling, settleAt = true, now.Add(in.debounce)
