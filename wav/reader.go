@@ -104,7 +104,7 @@ func NewReader(r io.Reader) (*Reader, error) {
 	var hdr [12]byte
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, fmt.Errorf("%w (only %s)", ErrNotWAVE, sizeWord(err))
+			return nil, fmt.Errorf("%w (%s)", ErrNotWAVE, sizeWord(err))
 		}
 		return nil, fmt.Errorf("wav: reading header: %w", err)
 	}
@@ -187,9 +187,9 @@ func NewReader(r io.Reader) (*Reader, error) {
 // sizeWord describes a short read of the RIFF header.
 func sizeWord(err error) string {
 	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return "a few bytes"
+		return "only a few bytes"
 	}
-	return "empty input"
+	return "the input is empty"
 }
 
 // skip discards n bytes of r, seeking when possible. A short input is not an
@@ -266,7 +266,7 @@ func readFmt(r io.Reader, size uint32) (Format, int64, error) {
 		if name == "" {
 			name = "unknown"
 		}
-		return Format{}, consumed, fmt.Errorf("wav: unsupported format tag 0x%04X (%s): %w", tag, name, ErrUnsupported)
+		return Format{}, consumed, fmt.Errorf("%w tag 0x%04X (%s); supported: PCM and IEEE float", ErrUnsupported, tag, name)
 	}
 	if channels == 0 {
 		return Format{}, consumed, errors.New("wav: zero channels")

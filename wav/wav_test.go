@@ -219,11 +219,12 @@ func TestHeaderErrors(t *testing.T) {
 		want string
 		is   error
 	}{
-		{"empty", nil, nil, "not a RIFF/WAVE file", ErrNotWAVE},
+		{"empty", nil, nil, "wav: not a RIFF/WAVE file (the input is empty)", ErrNotWAVE},
+		{"a few bytes", []byte("RIFF\x04"), nil, "wav: not a RIFF/WAVE file (only a few bytes)", ErrNotWAVE},
 		{"text", []byte("hello, this is not audio at all"), nil, "not a RIFF/WAVE file", ErrNotWAVE},
 		{"RIFF but AVI", append([]byte("RIFF\x04\x00\x00\x00AVI "), 0), nil, "not a RIFF/WAVE file", ErrNotWAVE},
 		{"RF64", []byte("RF64\xff\xff\xff\xffWAVE"), nil, "RF64", ErrUnsupported},
-		{"MPEG", build(chunk{id: "fmt ", body: fmtBody(0x55, 1, 16000, 0)}, data), nil, "unsupported format tag 0x0055 (MPEG)", ErrUnsupported},
+		{"MPEG", build(chunk{id: "fmt ", body: fmtBody(0x55, 1, 16000, 0)}, data), nil, "wav: unsupported format tag 0x0055 (MPEG); supported: PCM and IEEE float", ErrUnsupported},
 		{"mu-law", build(chunk{id: "fmt ", body: fmtBody(7, 1, 8000, 8)}, data), nil, "0x0007 (mu-law)", ErrUnsupported},
 		{"extensible ADPCM", build(chunk{id: "fmt ", body: extBody(2, 1, 8000, 4)}, data), nil, "0x0002 (Microsoft ADPCM)", ErrUnsupported},
 		{"fmt missing", build(data), nil, "fmt chunk missing", nil},
@@ -254,8 +255,8 @@ func TestHeaderErrors(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %q does not contain %q", err, tc.want)
 			}
-			if !strings.HasPrefix(err.Error(), "wav: ") {
-				t.Errorf("error %q lacks the package prefix", err)
+			if !strings.HasPrefix(err.Error(), "wav: ") || strings.Count(err.Error(), "wav: ") != 1 {
+				t.Errorf("error %q: want the package prefix, once", err)
 			}
 			if tc.is != nil && !errors.Is(err, tc.is) {
 				t.Errorf("error %q is not %v", err, tc.is)
