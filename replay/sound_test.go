@@ -3,6 +3,7 @@ package replay
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -201,5 +202,102 @@ func TestPilotStopsOnMute(t *testing.T) {
 		if v != 0 {
 			t.Fatalf("pilot still sounding %d samples after the first period following mute (value %d)", i, v)
 		}
+	}
+}
+
+// TestPresenceAfterUnmute: a mute stops presence detection (and the
+// pilot), the unmute restarts both, and a walk that starts after the
+// unmute is reported as annotated, on the file's 16 kHz timeline.
+func TestPresenceAfterUnmute(t *testing.T) {
+	cfg := presence.DefaultConfig()
+	cfg.Hold = 2 * time.Second
+	for _, seed := range []uint64{1, 2} {
+		var c soundgen.Case
+		for _, pc := range soundgen.PresenceCases(seed, cfg.PilotHz, cfg.Hold.Seconds()) {
+			if pc.Name == "walk" {
+				c = pc
+			}
+		}
+		if c.Name == "" {
+			t.Fatal("no walk scene")
+		}
+		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
+			t.Parallel()
+			walk := c.Events[0].Time
+			muteAt, unmuteAt := 0.2, walk-0.8 // the detector needs about 0.3 s of pilot after a restart
+			var mu sync.Mutex
+			var calls []bool
+			res, err := Run(context.Background(), Options{Input: writeCase(t, c), Presence: true, PresenceConfig: cfg,
+				OnMute: func(m bool) { mu.Lock(); calls = append(calls, m); mu.Unlock() },
+				Events: []agent.ScheduledControl{
+					{Sample: int64(muteAt * agent.SampleRate), Kind: agent.Mute},
+					{Sample: int64(unmuteAt * agent.SampleRate), Kind: agent.Unmute},
+				}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if !slices.Equal(calls, []bool{true, false}) {
+				t.Errorf("pilot switched %v, want off then on again", calls)
+			}
+			checkEvents(t, res.Events, c.Events)
+			checkServiceEvents(t, res)
+			if res.FramesReadWhileMuted != 0 {
+				t.Errorf("%d frames read while muted", res.FramesReadWhileMuted)
+			}
+		})
+	}
+}
+
+// TestAlarmAndPresenceAt48k: with presence on, the alarm detector hears
+// the 48 kHz capture through the anti-aliased 16 kHz path, and both kinds
+// of event land on the same 16 kHz timeline as the annotation.
+func TestAlarmAndPresenceAt48k(t *testing.T) {
+	cfg := presence.DefaultConfig()
+	cfg.Hold = 2 * time.Second
+	rate := soundgen.PresenceRate
+	for _, tc := range []struct {
+		name   string
+		alarm  soundgen.AlarmSpec
+		kind   string
+		walkAt float64
+	}{
+		{"smoke_3k", soundgen.AlarmSpec{Pattern: soundgen.Temporal3, FreqHz: 2950, Cycles: 3, Start: 2.3, Amp: 0.2}, "smoke", 1.4},
+		{"co_3k", soundgen.AlarmSpec{Pattern: soundgen.Temporal4, FreqHz: 3300, Cycles: 2, Start: 3.1, Amp: 0.2}, "co", 6.2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := soundgen.PresenceScene{
+				Rate: rate, Seconds: 15, PilotHz: cfg.PilotHz, PilotAmp: 0.04, FadeIn: 0.1, NoiseRMS: 4e-4, PinkRMS: 0.003,
+				Echoes: []soundgen.Echo{{Amp: 0.3, Delay: 0.004}, {Amp: 0.15, Delay: 0.011}},
+				Movers: []soundgen.Mover{{Kind: soundgen.Walk, Start: tc.walkAt, Dur: 4, Distance: 1.5, Speed: 1.1, Amp: 0.1}},
+			}
+			s.Audible = make([]float64, soundgen.Seconds(rate, s.Seconds))
+			soundgen.AddAlarm(s.Audible, rate, tc.alarm)
+			x := s.Render(soundgen.NewRand(7))
+			want := []soundgen.Expected{
+				{Kind: "present", Time: tc.walkAt},
+				{Kind: tc.kind, Time: tc.alarm.Start},
+				{Kind: "absent", Time: tc.walkAt + 4 + cfg.Hold.Seconds()},
+			}
+			slices.SortFunc(want, func(a, b soundgen.Expected) int { return cmp.Compare(a.Time, b.Time) })
+			c := soundgen.Case{Name: tc.name, Rate: rate, Audio: x}
+			res, err := Run(context.Background(), Options{Input: writeCase(t, c), Presence: true, PresenceConfig: cfg,
+				Sidecars: alarmSidecars()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The ledger lists events as they are decided; an alarm is
+			// decided after two cycles, so sort by sample to compare.
+			got := slices.Clone(res.Events)
+			slices.SortStableFunc(got, func(a, b agent.EventRecord) int { return cmp.Compare(a.Sample, b.Sample) })
+			checkEvents(t, got, want)
+			res.Events = got
+			checkServiceEvents(t, res)
+			if len(res.Streams) != 0 {
+				t.Errorf("audio left the device: %+v", res.Streams)
+			}
+		})
 	}
 }
