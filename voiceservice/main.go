@@ -60,7 +60,7 @@ func newFlagSet(name string, f *flags, stderr io.Writer) *flag.FlagSet {
 	fs.BoolVar(&f.verbose, "v", false, "debug logging")
 	fs.Var(&f.verify, "verify-wakeword", "check each wake-word stream's wake word again with this wake-word `FILE` (repeatable); a false wake gets StopCapture(FALSE_WAKE)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: %s [flags]            serve\n       %s list [--data DIR]\n       %s delete [--data DIR] ID\n\nflags:\n", name, name, name)
+		fmt.Fprintf(stderr, "usage: %s [flags]                  serve devices (the default)\n       %s list [--data DIR]        list stored interactions\n       %s delete [--data DIR] ID   delete one\n\nflags:\n", name, name, name)
 		fs.PrintDefaults()
 	}
 	return fs
@@ -70,8 +70,14 @@ func newFlagSet(name string, f *flags, stderr io.Writer) *flag.FlagSet {
 // delete. args excludes the program name. It serves until ctx ends (the
 // caller maps SIGINT/SIGTERM onto ctx) and logs to stderr with slog.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return MainAs(ctx, "wakegate-server", args, stdout, stderr)
+}
+
+// MainAs is Main for a command line whose usage names the command name,
+// e.g. "wakegate serve".
+func MainAs(ctx context.Context, name string, args []string, stdout, stderr io.Writer) error {
 	var f flags
-	fs := newFlagSet("wakegate-server", &f, stderr)
+	fs := newFlagSet(name, &f, stderr)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

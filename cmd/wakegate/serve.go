@@ -9,7 +9,7 @@ import (
 )
 
 func serveMain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return voiceservice.Main(ctx, args, stdout, stderr)
+	return voiceservice.MainAs(ctx, "wakegate serve", args, stdout, stderr)
 }
 
 func configMain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
