@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -401,5 +402,22 @@ func TestRunServiceUnreachable(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("run did not stop")
+	}
+}
+
+// TestEveryCommandHasHelp: `wakegate CMD --help` succeeds, names the
+// command as it is typed, and lists its flags.
+func TestEveryCommandHasHelp(t *testing.T) {
+	for _, c := range allCommands() {
+		var out, errOut bytes.Buffer
+		err := dispatch(context.Background(), []string{c.name, "--help"}, &out, &errOut)
+		if err != nil && !errors.Is(err, flag.ErrHelp) {
+			t.Errorf("wakegate %s --help: %v", c.name, err)
+			continue
+		}
+		help := out.String() + errOut.String()
+		if !strings.Contains(strings.ToLower(help), "usage: wakegate "+c.name) || !strings.Contains(help, "\n  -") {
+			t.Errorf("wakegate %s --help does not show its usage line and flags:\n%s", c.name, help)
+		}
 	}
 }

@@ -34,6 +34,19 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	plaintext := fs.Bool("plaintext", false, "talk to the service without TLS (loopback only unless the config allows remote)")
 	preroll := fs.Duration("preroll", 0, "pre-roll before the wake word (overrides gate.preroll; at most 1s)")
 	backend := fs.String("backend", "", "audio backend: alsa, pulse or null (overrides audio.backend)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage: wakegate run [flags]
+
+Runs the device agent: captures audio (the microphone, a WAV file, or raw
+16 kHz mono s16le on stdin), listens for the wake word, and streams to the
+voice service only what the privacy gate allows. Settings come from the
+configuration file (`+"`wakegate config`"+` explains every key); flags override it.
+SIGTERM or Ctrl-C stops it; SIGHUP re-reads the configuration.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
 	if err := parse(fs, args); err != nil {
 		return err
 	}
