@@ -3,7 +3,7 @@ GO       ?= go
 BIN      ?= bin
 PREFIX   ?= /usr/local
 
-.PHONY: help build run test test-deps vet proto fixtures fixtures-check bench clean
+.PHONY: help build run test test-deps vet proto fixtures fixtures-check bench bench-wakeword models clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -36,6 +36,12 @@ fixtures-check: ## check that testdata/ is exactly what `make fixtures` writes
 
 bench: ## hot-path benchmarks (see BENCHMARKS.md)
 	scripts/bench.sh
+
+bench-wakeword: ## wake-word accuracy and CPU against Porcupine and openWakeWord (builds the dev corpus; ~30 min)
+	bench/run-bench.sh
+
+models: ## retrain models/alexa.wgm and models/computer.wgm from scratch (builds the corpora; ~1 h)
+	bench/train-models.sh
 
 clean: ## remove build output
 	rm -rf $(BIN) demo-data

@@ -12,7 +12,7 @@
 # of both cores; WW_FORCE=1 reruns everything.
 #
 # Environment: CORPUS (default /work/corpus), WAKEGATE (command with the
-# detect subcommand; default builds bench/wgtool), MODEL (models/alexa.wgm).
+# detect subcommand; default: bin/wakegate, built here), MODEL (models/alexa.wgm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -22,8 +22,8 @@ MODEL=${MODEL:-models/alexa.wgm}
 BENCH=$(cd ../shared/bench && pwd)
 if [ -z "${WAKEGATE:-}" ]; then
   mkdir -p bin
-  go build -o bin/wgtool ./bench/wgtool
-  WAKEGATE=$ROOT/bin/wgtool
+  go build -o bin/wakegate ./cmd/wakegate
+  WAKEGATE=$ROOT/bin/wakegate
 fi
 [ -d "$CORPUS/dev/pos/alexa/dev" ] || "$BENCH/corpus/build-dev.sh" "$CORPUS/dev"
 

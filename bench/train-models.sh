@@ -14,7 +14,7 @@
 # training: they stay evaluation material.
 #
 # Environment: CORPUS (default /work/corpus), WAKEGATE (a command with the
-# train subcommand; default: go run ./bench/wgtool), STEPS_ALEXA (4000),
+# train subcommand; default: bin/wakegate, built here), STEPS_ALEXA (4000),
 # STEPS_COMPUTER (2500), CHANNELS_ALEXA / CHANNELS_COMPUTER (network width, 32), SEED (1). The corpora are built when missing
 # (../shared/bench/corpus/build-dev.sh and scripts/tts-corpus.sh, which
 # apt-get install their tools when run as root).
@@ -24,8 +24,8 @@ CORPUS=${CORPUS:-/work/corpus}
 SEED=${SEED:-1}
 if [ -z "${WAKEGATE:-}" ]; then
   mkdir -p bin
-  go build -o bin/wgtool ./bench/wgtool
-  WAKEGATE=bin/wgtool
+  go build -o bin/wakegate ./cmd/wakegate
+  WAKEGATE=bin/wakegate
 fi
 words=("$@")
 [ ${#words[@]} -gt 0 ] || words=(alexa computer)

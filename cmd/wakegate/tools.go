@@ -12,7 +12,7 @@ import (
 func init() {
 	extraCommands = append(extraCommands,
 		command{"devices", "list the audio capture and playback devices", devicesMain},
-		command{"detect", "run wake-word files over WAV files (readable, or the bench's JSON engine format)", train.DetectMain},
+		command{"detect", "run wake-word files over WAV or FLAC files (readable, or the bench's JSON engine format)", train.DetectMain},
 		command{"train", "train a speaker-independent wake-word model from folders of recordings", train.Main},
 	)
 }
