@@ -8,6 +8,7 @@ package audiodev
 import "C"
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -103,6 +104,77 @@ func findDevice(ctx *malgo.AllocatedContext, kind malgo.DeviceType, want string)
 	if err != nil {
 		return nil, fmt.Errorf("audiodev: listing devices: %w", err)
 	}
+	i, err := pickDevice(ds, kind, want)
+	if err != nil {
+		return nil, err
+	}
+	return ds[i].ID.Pointer(), nil
+}
+
+// MaxNativeRate returns the highest sample rate at which the device that
+// cfg selects (a capture device if capture is set, else playback) runs
+// natively, without miniaudio resampling: a 16 kHz-only sound card reports
+// 16000, and a pilot tone above its Nyquist frequency never reaches the
+// air or the capture. 0 means any rate or unknown (the null backend, and
+// sound servers that resample themselves).
+func MaxNativeRate(cfg Config, capture bool) (int, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return 0, err
+	}
+	ctx, err := newContext(cfg.Backend)
+	if err != nil {
+		return 0, err
+	}
+	defer freeContext(ctx)
+	kind := malgo.Playback
+	if capture {
+		kind = malgo.Capture
+	}
+	ds, err := ctx.Devices(kind)
+	if err != nil {
+		return 0, fmt.Errorf("audiodev: listing devices: %w", err)
+	}
+	i := -1
+	if cfg.Device == "" {
+		for j := range ds {
+			if ds[j].IsDefault != 0 {
+				i = j
+				break
+			}
+		}
+		if i < 0 && len(ds) > 0 {
+			i = 0
+		}
+		if i < 0 {
+			return 0, errors.New("audiodev: no device")
+		}
+	} else if i, err = pickDevice(ds, kind, cfg.Device); err != nil {
+		return 0, err
+	}
+	info, err := ctx.DeviceInfo(kind, ds[i].ID, malgo.Shared)
+	if err != nil {
+		return 0, fmt.Errorf("audiodev: device info of %q: %w", ds[i].Name(), err)
+	}
+	return maxRate(info.Formats), nil
+}
+
+// maxRate is the highest rate among a device's native formats; 0 if one of
+// them accepts any rate (miniaudio's 0) or none is known.
+func maxRate(fs []malgo.DataFormat) int {
+	best := 0
+	for _, f := range fs {
+		if f.SampleRate == 0 {
+			return 0
+		}
+		best = max(best, int(f.SampleRate))
+	}
+	return best
+}
+
+// pickDevice returns the index in ds of the device named want: an exact
+// (case-insensitive) name, or the only name that contains it.
+func pickDevice(ds []malgo.DeviceInfo, kind malgo.DeviceType, want string) (int, error) {
 	var names []string
 	var hits []int
 	for i := range ds {
@@ -123,17 +195,17 @@ func findDevice(ctx *malgo.AllocatedContext, kind malgo.DeviceType, want string)
 	switch len(hits) {
 	case 0:
 		if len(names) == 0 {
-			return nil, fmt.Errorf("audiodev: no %s device matches %q: there are no %s devices", what, want, what)
+			return 0, fmt.Errorf("audiodev: no %s device matches %q: there are no %s devices", what, want, what)
 		}
-		return nil, fmt.Errorf("audiodev: no %s device matches %q; available: %s", what, want, strings.Join(names, ", "))
+		return 0, fmt.Errorf("audiodev: no %s device matches %q; available: %s", what, want, strings.Join(names, ", "))
 	case 1:
-		return ds[hits[0]].ID.Pointer(), nil
+		return hits[0], nil
 	}
 	var amb []string
 	for _, i := range hits {
 		amb = append(amb, fmt.Sprintf("%q", ds[i].Name()))
 	}
-	return nil, fmt.Errorf("audiodev: %q matches several %s devices: %s", want, what, strings.Join(slices.Compact(amb), ", "))
+	return 0, fmt.Errorf("audiodev: %q matches several %s devices: %s", want, what, strings.Join(slices.Compact(amb), ", "))
 }
 
 // freeID releases an ID from findDevice.

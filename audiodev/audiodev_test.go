@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gen2brain/malgo"
 	"github.com/wakegate/wakegate/capture"
 )
 
@@ -206,6 +207,45 @@ func TestPlaybackNull(t *testing.T) {
 	}
 }
 
+// TestMaxNativeRate: the null backend's devices take any rate (0); a
+// device that does not exist is an error; a device's native formats give
+// its highest rate, and one format without a rate means any.
+func TestMaxNativeRate(t *testing.T) {
+	t.Parallel()
+	for _, capt := range []bool{true, false} {
+		if r, err := MaxNativeRate(Config{Backend: "null"}, capt); r != 0 || err != nil {
+			t.Errorf("null backend (capture %v): %d, %v; want 0 (any), nil", capt, r, err)
+		}
+		if r, err := MaxNativeRate(Config{Backend: "null", Device: "NULL"}, capt); r != 0 || err != nil {
+			t.Errorf("null device by name (capture %v): %d, %v", capt, r, err)
+		}
+	}
+	if _, err := MaxNativeRate(Config{Backend: "null", Device: "no such card"}, true); err == nil || !strings.Contains(err.Error(), `no capture device matches "no such card"`) {
+		t.Errorf("unknown device: %v", err)
+	}
+	if _, err := MaxNativeRate(Config{Backend: "coreaudio"}, false); err == nil {
+		t.Error("unknown backend accepted")
+	}
+	for _, tc := range []struct {
+		rates []uint32
+		want  int
+	}{
+		{nil, 0},
+		{[]uint32{16000}, 16000},
+		{[]uint32{8000, 16000}, 16000},
+		{[]uint32{16000, 48000, 44100}, 48000},
+		{[]uint32{16000, 0}, 0},
+	} {
+		var fs []malgo.DataFormat
+		for _, r := range tc.rates {
+			fs = append(fs, malgo.DataFormat{Format: malgo.FormatS16, Channels: 1, SampleRate: r})
+		}
+		if got := maxRate(fs); got != tc.want {
+			t.Errorf("maxRate(%v) = %d, want %d", tc.rates, got, tc.want)
+		}
+	}
+}
+
 // TestHardware records half a second from the default microphone and plays
 // a short beep; run with -hw on a machine with sound hardware.
 func TestHardware(t *testing.T) {
@@ -218,6 +258,10 @@ func TestHardware(t *testing.T) {
 	}
 	t.Logf("capture devices: %+v", caps)
 	t.Logf("playback devices: %+v", plays)
+	for _, capt := range []bool{true, false} {
+		r, err := MaxNativeRate(Config{}, capt)
+		t.Logf("highest native rate (capture %v): %d Hz (0: any or unknown), err %v", capt, r, err)
+	}
 	c, err := OpenCapture(Config{})
 	if err != nil {
 		t.Fatal(err)

@@ -18,6 +18,9 @@ func Devices(backend string) (capture, playback []DeviceInfo, err error) {
 	return nil, nil, ErrNoCgo
 }
 
+// MaxNativeRate is unavailable without cgo.
+func MaxNativeRate(cfg Config, capture bool) (int, error) { return 0, ErrNoCgo }
+
 // Capture is unavailable without cgo.
 type Capture struct{}
 

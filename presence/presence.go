@@ -120,14 +120,14 @@ func (c Config) Validate() error {
 const dacPassband = 0.46
 
 // Enable returns a Detector for cfg, or nil after logging one warning line
-// if the playback device (running at outputRate) cannot reproduce the
-// pilot, as a 16 kHz-only card cannot, or the configuration is invalid.
-// Presence is then simply off.
-func Enable(cfg Config, outputRate int, log *slog.Logger) *Detector {
+// if the sound device (whose speaker or microphone runs natively at most at
+// deviceRate) cannot reproduce the pilot, as a 16 kHz-only card cannot, or
+// the configuration is invalid. Presence is then simply off.
+func Enable(cfg Config, deviceRate int, log *slog.Logger) *Detector {
 	c := cfg.withDefaults()
-	if float64(outputRate)*dacPassband <= c.PilotHz {
-		log.Warn("presence detection disabled: output cannot play the pilot",
-			"pilot_hz", c.PilotHz, "output_rate", outputRate, "need_rate", int(c.PilotHz/dacPassband)+1)
+	if float64(deviceRate)*dacPassband <= c.PilotHz {
+		log.Warn("presence detection disabled: the speaker or microphone cannot reproduce the pilot tone",
+			"pilot_hz", c.PilotHz, "device_rate", deviceRate, "need_rate", int(c.PilotHz/dacPassband)+1)
 		return nil
 	}
 	d, err := New(cfg)

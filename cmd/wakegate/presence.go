@@ -38,15 +38,29 @@ func openPresence(c config.Config, muted bool, log *slog.Logger) *livePresence {
 	}
 	pc := presence.DefaultConfig()
 	pc.PilotHz = c.Presence.PilotHz
+	// miniaudio would resample a 16 kHz-only card to 48 kHz without a word,
+	// and the pilot would never reach the air or the capture: ask the
+	// devices for their native rates first.
+	rate := presenceRate
+	for _, dc := range []struct {
+		device  string
+		capture bool
+	}{{"", false}, {c.Audio.Device, true}} {
+		r, err := audiodev.MaxNativeRate(audiodev.Config{Device: dc.device, Backend: c.Audio.Backend, SampleRate: presenceRate}, dc.capture)
+		if err != nil {
+			log.Debug("presence: native rates unknown", "capture", dc.capture, "err", err)
+		} else if r > 0 {
+			rate = min(rate, r)
+		}
+	}
+	d := presence.Enable(pc, rate, log)
+	if d == nil {
+		return nil
+	}
 	lp := &livePresence{cfg: pc}
 	play, err := audiodev.OpenPlayback(audiodev.Config{SampleRate: presenceRate, Backend: c.Audio.Backend, PeriodMs: 10}, lp.fill)
 	if err != nil {
 		log.Warn("presence detection disabled: cannot play the pilot tone", "err", err)
-		return nil
-	}
-	d := presence.Enable(pc, play.SampleRate(), log)
-	if d == nil {
-		play.Close()
 		return nil
 	}
 	lp.det, lp.play = agent.PresenceDetector(d), play
