@@ -112,7 +112,9 @@ type Pins struct {
 	Mute          string   `toml:"mute"`
 	MuteActiveLow bool     `toml:"mute_active_low"`
 	MicPower      string   `toml:"mic_power"`
+	MicPowerLowOn bool     `toml:"mic_power_active_low"`
 	RedLED        string   `toml:"red_led"`
+	RedLEDLowOn   bool     `toml:"red_led_active_low"`
 	Button        string   `toml:"button"`
 	ButtonLowOn   bool     `toml:"button_active_low"`
 	Debounce      Duration `toml:"debounce"`

@@ -121,7 +121,8 @@ func openHardware(ctx context.Context, c config.Config, log *slog.Logger) (*hard
 		if err != nil {
 			return nil, fmt.Errorf("pins.red_led: %w", err)
 		}
-		hw.mute = &pins.MuteSwitch{Pin: p, ActiveLow: c.Pins.MuteActiveLow, Debounce: c.Pins.Debounce.Duration, MicPower: power, RedLED: red}
+		hw.mute = &pins.MuteSwitch{Pin: p, ActiveLow: c.Pins.MuteActiveLow, Debounce: c.Pins.Debounce.Duration,
+			MicPower: power, MicPowerActiveLow: c.Pins.MicPowerLowOn, RedLED: red, RedLEDActiveLow: c.Pins.RedLEDLowOn}
 	}
 	if c.Pins.Button != "" {
 		p, err := pins.Lookup(c.Pins.Button)

@@ -1,14 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/BurntSushi/toml"
 	"periph.io/x/conn/v3/gpio"
+	"periph.io/x/conn/v3/gpio/gpioreg"
 	"periph.io/x/conn/v3/gpio/gpiotest"
 
 	"github.com/wakegate/wakegate/agent"
@@ -150,5 +156,106 @@ func TestMutedAtBootNeverOpensMicrophone(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// closedSwitch is a gpiotest pin wired to a switch that holds its level:
+// setting a pull (In) does not move it, as a switch closed to ground
+// overrides the internal pull-up.
+type closedSwitch struct{ *gpiotest.Pin }
+
+func (p closedSwitch) In(pull gpio.Pull, edge gpio.Edge) error {
+	l := p.Read()
+	err := p.Pin.In(pull, edge)
+	_ = p.Out(l)
+	return err
+}
+
+// TestHardwareFromConfig: the pin keys of the configuration reach the
+// drivers, polarities included. With periph's registry holding gpiotest
+// pins, a mute switch that reads "muted" at start-up cuts the (active-low)
+// mic power and lights the (active-low) red LED before capture starts, the
+// agent starts muted, and the gpio light drives its pins.
+func TestHardwareFromConfig(t *testing.T) {
+	if err := pins.InitHost(); err != nil {
+		t.Fatal(err)
+	}
+	reg := func(p gpio.PinIO) {
+		t.Helper()
+		if err := gpioreg.Register(p); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { gpioreg.Unregister(p.Name()) })
+	}
+	newPin := func(name string, l gpio.Level) *gpiotest.Pin {
+		return &gpiotest.Pin{N: name, L: l, EdgesChan: make(chan gpio.Level, 1)}
+	}
+	mute := newPin("WGTEST_MUTE", gpio.Low) // active low: closed to ground = muted
+	power, red := newPin("WGTEST_MIC_POWER", gpio.Low), newPin("WGTEST_RED_LED", gpio.High)
+	button := newPin("WGTEST_BUTTON", gpio.High)
+	indRed, indBlue := newPin("WGTEST_IND_RED", gpio.Low), newPin("WGTEST_IND_BLUE", gpio.Low)
+	reg(closedSwitch{mute})
+	for _, p := range []*gpiotest.Pin{power, red, button, indRed, indBlue} {
+		reg(p)
+	}
+	c := config.Default()
+	c.Pins.Mute, c.Pins.MuteActiveLow = "WGTEST_MUTE", true
+	c.Pins.MicPower, c.Pins.MicPowerLowOn = "WGTEST_MIC_POWER", true
+	c.Pins.RedLED, c.Pins.RedLEDLowOn = "WGTEST_RED_LED", true
+	c.Pins.Button = "WGTEST_BUTTON"
+	c.Indicator.Driver, c.Indicator.RedPin, c.Indicator.BluePin = "gpio", "WGTEST_IND_RED", "WGTEST_IND_BLUE"
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	hw, err := openHardware(context.Background(), c, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hw.close()
+	if hw.mute == nil || hw.button == nil || hw.mute.Pin.Name() != "WGTEST_MUTE" || hw.button.Pin.Name() != "WGTEST_BUTTON" {
+		t.Fatalf("mute switch %v, button %v: not the configured pins", hw.mute, hw.button)
+	}
+	muted, err := hw.mute.Init()
+	if err != nil || !muted {
+		t.Fatalf("Init = %v, %v; want muted", muted, err)
+	}
+	// Active-low outputs: mic power off = High, red LED lit = Low.
+	if power.Read() != gpio.High || red.Read() != gpio.Low {
+		t.Errorf("muted at start-up: mic power %v, red LED %v; want High (off, active low), Low (lit, active low)", power.Read(), red.Read())
+	}
+	hw.indicator.Set(leds.Muted)
+	if indRed.Read() != gpio.High || indBlue.Read() != gpio.Low {
+		t.Errorf("light muted: red %v, blue %v; want High, Low", indRed.Read(), indBlue.Read())
+	}
+	hw.indicator.Set(leds.Listening)
+	if indRed.Read() != gpio.Low || indBlue.Read() != gpio.High {
+		t.Errorf("light listening: red %v, blue %v; want Low, High", indRed.Read(), indBlue.Read())
+	}
+
+	// The same configuration through `wakegate run`: it starts muted (the
+	// null microphone is never opened) and stops cleanly.
+	_, addr := startService(t)
+	c.Upstream.Addr, c.Upstream.Plaintext = addr, true
+	c.Audio.Backend = "null"
+	c.WakeWord.Files = []string{abs(t, "../../testdata/computer.wgt")}
+	cfgPath := filepath.Join(t.TempDir(), "wakegate.toml")
+	var b bytes.Buffer
+	if err := toml.NewEncoder(&b).Encode(c); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfgPath, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+	defer cancel()
+	var errOut lockedBuffer
+	if err := dispatch(ctx, []string{"run", "--config", cfgPath}, &bytes.Buffer{}, &errOut); err != nil {
+		t.Fatalf("run: %v\n%s", err, errOut.String())
+	}
+	if log := errOut.String(); !strings.Contains(log, "muted=true") || !strings.Contains(log, "wakegate stopped") {
+		t.Errorf("run did not start muted and stop cleanly:\n%s", log)
+	}
+	if power.Read() != gpio.High {
+		t.Error("run powered the microphones while the switch says muted")
 	}
 }
