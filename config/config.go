@@ -128,8 +128,9 @@ type Alarm struct {
 
 // Presence configures ultrasonic presence detection.
 type Presence struct {
-	Enabled bool    `toml:"enabled"`
-	PilotHz float64 `toml:"pilot_hz"`
+	Enabled bool     `toml:"enabled"`
+	PilotHz float64  `toml:"pilot_hz"`
+	Hold    Duration `toml:"hold"` // no motion this long before "absent"
 }
 
 // Log configures logging.
@@ -156,7 +157,7 @@ func Default() Config {
 		Indicator: Indicator{Driver: "terminal", SPIPort: "/dev/spidev0.0", LEDs: 12, Brightness: 8},
 		Pins:      Pins{MuteActiveLow: true, ButtonLowOn: true, Debounce: ms(30), LongPress: ms(1500)},
 		Alarm:     Alarm{Enabled: true},
-		Presence:  Presence{PilotHz: 20000},
+		Presence:  Presence{PilotHz: 20000, Hold: ms(10000)},
 		Log:       Log{Level: "info", Format: "text"},
 	}
 }
@@ -234,7 +235,7 @@ func (c Config) Validate() error {
 	}
 	for name, d := range map[string]Duration{"gate.endpoint_silence": c.Gate.EndpointSilence, "gate.no_speech_timeout": c.Gate.NoSpeechTimeout,
 		"gate.max_utterance": c.Gate.MaxUtterance, "gate.follow_up_max": c.Gate.FollowUpMax, "wakeword.refractory": c.WakeWord.Refractory,
-		"pins.debounce": c.Pins.Debounce, "pins.long_press": c.Pins.LongPress} {
+		"pins.debounce": c.Pins.Debounce, "pins.long_press": c.Pins.LongPress, "presence.hold": c.Presence.Hold} {
 		if d.Duration <= 0 {
 			return fmt.Errorf("%s = %v: must be positive", name, d)
 		}

@@ -53,6 +53,8 @@ func TestParse(t *testing.T) {
 		{name: "pin twice across sections", text: "[pins]\nmute = \"GPIO12\"\nred_led = \"GPIO13\"\n[indicator]\ndriver = \"gpio\"\nred_pin = \"GPIO13\"\n", wantErr: "pins.red_led and indicator.red_pin"},
 		{name: "unused gpio light pins", text: "[pins]\nbutton = \"GPIO17\"\n[indicator]\nred_pin = \"GPIO17\"\n", check: func(c Config) bool { return true }},
 		{name: "negative", text: "[gate]\nmax_utterance = \"-1s\"\n", wantErr: "gate.max_utterance = -1s: must be positive"},
+		{name: "presence hold", text: "[presence]\nhold = \"2s\"\n", check: func(c Config) bool { return c.Presence.Hold.Duration == 2*time.Second }},
+		{name: "presence hold zero", text: "[presence]\nhold = \"0s\"\n", wantErr: "presence.hold = 0s: must be positive"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -37,7 +37,7 @@ func openPresence(c config.Config, muted bool, log *slog.Logger) *livePresence {
 		return nil
 	}
 	pc := presence.DefaultConfig()
-	pc.PilotHz = c.Presence.PilotHz
+	pc.PilotHz, pc.Hold = c.Presence.PilotHz, c.Presence.Hold.Duration
 	// miniaudio would resample a 16 kHz-only card to 48 kHz without a word,
 	// and the pilot would never reach the air or the capture: ask the
 	// devices for their native rates first.

@@ -125,6 +125,7 @@ func replayMain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		opts.Presence = true
 		opts.PresenceConfig = presence.DefaultConfig()
 		opts.PresenceConfig.PilotHz = cfg.Presence.PilotHz
+		opts.PresenceConfig.Hold = cfg.Presence.Hold.Duration
 	}
 	res, err := replay.Run(ctx, opts)
 	if err != nil {
