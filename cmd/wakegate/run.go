@@ -34,6 +34,8 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	plaintext := fs.Bool("plaintext", false, "talk to the service without TLS (loopback only unless the config allows remote)")
 	preroll := fs.Duration("preroll", 0, "pre-roll before the wake word (overrides gate.preroll; at most 1s)")
 	backend := fs.String("backend", "", "audio backend: alsa, pulse or null (overrides audio.backend)")
+	device := fs.String("device", "", "capture device name, or part of it (overrides audio.device; `wakegate devices` lists them)")
+	paced := fs.Bool("paced", false, "replay a WAV --input in real time instead of as fast as possible (overrides audio.paced)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: wakegate run [flags]
 
@@ -73,6 +75,10 @@ Flags:
 				c.Gate.Preroll = config.Duration{Duration: *preroll}
 			case "backend":
 				c.Audio.Backend = *backend
+			case "device":
+				c.Audio.Device = *device
+			case "paced":
+				c.Audio.Paced = *paced
 			}
 		})
 		return c, c.Validate()
