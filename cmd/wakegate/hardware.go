@@ -161,7 +161,16 @@ func (hw *hardware) start(ctx context.Context, wg *sync.WaitGroup, a *agent.Agen
 		run("light ring", hw.ring.Run)
 	}
 	if hw.mute != nil {
-		run("mute switch", func(ctx context.Context) error { return hw.mute.Run(ctx, emit) })
+		// A switch that cannot be watched could not mute: fail closed, and
+		// keep the microphone off until the service is restarted.
+		run("mute switch", func(ctx context.Context) error {
+			err := hw.mute.Run(ctx, emit)
+			if err != nil {
+				a.SetMuted(true)
+				err = fmt.Errorf("%w (microphone kept off until restarted)", err)
+			}
+			return err
+		})
 	}
 	if hw.button != nil {
 		run("button", func(ctx context.Context) error { return hw.button.Run(ctx, emit) })

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
@@ -257,5 +258,82 @@ func TestHardwareFromConfig(t *testing.T) {
 	}
 	if power.Read() != gpio.High {
 		t.Error("run powered the microphones while the switch says muted")
+	}
+}
+
+// noEdgePin reads fine but cannot watch for edges, like a line whose
+// driver has no interrupt support or that another process holds for
+// events.
+type noEdgePin struct{ *gpiotest.Pin }
+
+func (p noEdgePin) In(pull gpio.Pull, edge gpio.Edge) error {
+	if edge != gpio.NoEdge {
+		return errors.New("edge detection not supported")
+	}
+	return p.Pin.In(pull, edge)
+}
+
+// TestMuteSwitchUnwatchableFailsClosed: a mute switch that reads "unmuted"
+// at start-up but whose edges cannot be watched could never mute; the
+// agent mutes itself (capture stops, the red light shows it) instead of
+// running with a dead switch.
+func TestMuteSwitchUnwatchableFailsClosed(t *testing.T) {
+	_, addr := startService(t)
+	client, err := upstream.Dial(upstream.Config{Addr: addr, DeviceID: "pins", Plaintext: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	hw := &hardware{mute: &pins.MuteSwitch{Pin: noEdgePin{&gpiotest.Pin{N: "GPIO16", L: gpio.High}}, ActiveLow: true}}
+	if muted, err := hw.mute.Init(); err != nil || muted {
+		t.Fatalf("Init = %v, %v; want unmuted", muted, err)
+	}
+	pr, pw := io.Pipe()
+	src := capture.NewRaw(pr)
+	defer src.Close()
+	rec := &ledstest.Recorder{}
+	var logs lockedBuffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	a, err := agent.New(agent.Config{}, agent.Deps{Source: src, VAD: dsp.NewVAD(dsp.DefaultVADConfig()), Indicator: rec, Upstream: client, Log: log}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	runDone := make(chan error, 1)
+	go func() { runDone <- a.Run(ctx) }()
+	go func() { // the room
+		buf := make([]byte, 320)
+		for ctx.Err() == nil {
+			if _, err := pw.Write(buf); err != nil {
+				return
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		pw.Close()
+	}()
+	for deadline := time.Now().Add(5 * time.Second); src.Delivered() < 1600; time.Sleep(2 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("capture did not start")
+		}
+	}
+	var wg sync.WaitGroup
+	hw.start(ctx, &wg, a, log)
+	for deadline := time.Now().Add(5 * time.Second); rec.Last() != leds.Muted; time.Sleep(2 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the agent did not mute itself; indicator %v\n%s", rec.Last(), logs.String())
+		}
+	}
+	at := src.Delivered()
+	time.Sleep(200 * time.Millisecond)
+	if got := src.Delivered(); got != at {
+		t.Errorf("%d samples read after the mute switch failed", got-at)
+	}
+	if !strings.Contains(logs.String(), "microphone kept off") {
+		t.Errorf("no clear log line:\n%s", logs.String())
+	}
+	cancel()
+	wg.Wait()
+	if err := <-runDone; err != nil {
+		t.Fatal(err)
 	}
 }
