@@ -215,7 +215,9 @@ from a fresh state. Without --json it prints each detection: file, word,
 score, start and end in seconds. With --json it prints {"file", "duration_s", "scores": [[t_s, score]...],
 "cpu_s", "processed_s"} per file, where scores are the network's per-frame
 scores (every 20 ms; with several files, the highest) and cpu_s the CPU time
-of the detector alone; an unreadable file gives {"file", "error"}.
+of the detector alone; an unreadable file gives {"file", "error"}. Without
+--json, an unreadable file makes the exit status non-zero (after the others
+are done).
 
 `)
 		fs.PrintDefaults()
@@ -242,6 +244,7 @@ of the detector alone; an unreadable file gives {"file", "error"}.
 		dets = append(dets, d)
 	}
 	next := fileSource(fs.Args(), os.Stdin)
+	var files, failed int
 	enc := json.NewEncoder(stdout)
 	bw := bufio.NewWriter(stdout)
 	defer bw.Flush()
@@ -251,8 +254,9 @@ of the detector alone; an unreadable file gives {"file", "error"}.
 		}
 		path, ok := next()
 		if !ok {
-			return nil
+			break
 		}
+		files++
 		line, hits := detectFile(path, dets)
 		if *asJSON {
 			bw.Flush()
@@ -262,6 +266,7 @@ of the detector alone; an unreadable file gives {"file", "error"}.
 			continue
 		}
 		if line.Error != "" {
+			failed++
 			fmt.Fprintf(bw, "%s: error: %s\n", path, line.Error)
 			continue
 		}
@@ -273,6 +278,12 @@ of the detector alone; an unreadable file gives {"file", "error"}.
 				float64(h.StartSample)/wakeword.SampleRate, float64(h.EndSample)/wakeword.SampleRate)
 		}
 	}
+	// With --json an unreadable file is a line of the engine format, which
+	// the bench counts; read by a person, it must also fail the command.
+	if failed > 0 {
+		return fmt.Errorf("detect: %d of %d files could not be read", failed, files)
+	}
+	return nil
 }
 
 // fileSource yields the arguments, or without any the non-empty lines of

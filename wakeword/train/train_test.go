@@ -322,6 +322,17 @@ func TestDetectJSON(t *testing.T) {
 	if !strings.Contains(lines[1], `"error"`) {
 		t.Errorf("damaged file: %s", lines[1])
 	}
+
+	// Read by a person, the damaged file fails the command, after the
+	// good file was still reported.
+	out.Reset()
+	err := DetectMain(context.Background(), []string{"--wakeword", model, wav, bad}, &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "1 of 2 files") {
+		t.Errorf("readable detect with a damaged file: err = %v", err)
+	}
+	if !strings.Contains(out.String(), wav+":") || !strings.Contains(out.String(), bad+": error:") {
+		t.Errorf("readable output: %q", out.String())
+	}
 }
 
 func TestMainErrors(t *testing.T) {
