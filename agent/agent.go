@@ -429,7 +429,7 @@ func (a *Agent) run(ctx context.Context, schedule []ScheduledControl) (err error
 			if errors.Is(rerr, io.EOF) {
 				return nil
 			}
-			return fmt.Errorf("agent: capture: %w", rerr)
+			return fmt.Errorf("agent: %w", rerr) // sources name themselves (capture:, audiodev:)
 		}
 	}
 }

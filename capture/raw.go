@@ -1,12 +1,15 @@
 package capture
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"sync"
 	"time"
+
+	"github.com/wakegate/wakegate/wav"
 )
 
 // closeWait bounds how long Close waits for the reader goroutine: one
@@ -50,12 +53,17 @@ func NewRaw(r io.Reader) *Raw {
 
 func (s *Raw) pump() {
 	defer close(s.done)
+	in := bufio.NewReaderSize(s.in, rawChunk)
+	if err := skipWAVHeader(in); err != nil {
+		s.ring.End(err)
+		return
+	}
 	b := make([]byte, rawChunk+1) // +1 for a byte carried over
 	samples := make([]int16, rawChunk/2+1)
 	carry := 0 // 0 or 1 byte left from the previous read
 	total := int64(0)
 	for {
-		n, err := s.in.Read(b[carry : carry+rawChunk])
+		n, err := in.Read(b[carry : carry+rawChunk])
 		total += int64(n)
 		n += carry
 		k := n / 2
@@ -86,6 +94,29 @@ func (s *Raw) pump() {
 			return
 		}
 	}
+}
+
+// skipWAVHeader reads and checks a WAV header at the start of the input.
+// arecord writes one unless told -t raw, so `arecord -f S16_LE -r 16000 -c 1
+// | wakegate run --input -` sends 44 bytes of header first; read as samples
+// they would be a click, and a header for another format would mean every
+// sample after it is misread. A 16 kHz mono 16-bit PCM stream is accepted
+// (its declared size is ignored: arecord cannot know it); anything else is
+// an error naming the format. Input that does not start with "RIFF" is left
+// untouched, and read errors surface at the first Read of the caller.
+func skipWAVHeader(br *bufio.Reader) error {
+	if magic, err := br.Peek(4); err != nil || string(magic) != "RIFF" {
+		return nil
+	}
+	wr, err := wav.NewReader(br)
+	if err != nil {
+		return fmt.Errorf("capture: raw input starts with a WAV header that cannot be read: %w", err)
+	}
+	if f := wr.Format(); f.SampleRate != SampleRate || f.Channels != 1 || f.BitsPerSample != 16 || f.Encoding != wav.PCM {
+		return fmt.Errorf("capture: raw input is a WAV stream of %v; standard input must be %d Hz mono 16-bit PCM "+
+			"(arecord -f S16_LE -r %d -c 1), or pass a WAV file of any format with --input FILE.wav", f, SampleRate, SampleRate)
+	}
+	return nil
 }
 
 // Read implements Source. At the end of the input it returns the last
