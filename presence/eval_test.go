@@ -14,14 +14,21 @@ import (
 //	go test ./presence -run TestEval -v -presence.eval
 var evalFlag = flag.Bool("presence.eval", false, "run the evaluation sweep")
 
-// TestEvalSeeds sweeps the generated scenes over 15 seeds and five pilot
-// frequencies and reports scenes fully right (both events within 0.5 s),
-// false events on still scenes, the timing error, and the highest level a
-// still scene reached with a peaky Doppler band (the margin below OnDB).
+// TestEvalSeeds sweeps the generated scenes (PresenceCases, then the
+// tonal interference scenes of PresenceToneCases) over 15 seeds and five
+// pilot frequencies and reports scenes fully right (both events within
+// 0.5 s), false events on still scenes, the timing error, and the highest
+// level a still scene reached with a peaky Doppler band (the margin below
+// OnDB).
 func TestEvalSeeds(t *testing.T) {
 	if !*evalFlag {
 		t.Skip("-presence.eval not set")
 	}
+	evalSet(t, "scenes", soundgen.PresenceCases)
+	evalSet(t, "tonal scenes", soundgen.PresenceToneCases)
+}
+
+func evalSet(t *testing.T, set string, cases func(seed uint64, pilotHz, hold float64) []soundgen.Case) {
 	const hold = 2.0
 	var right, moving, still, falseEv int
 	var sumErr, maxErr float64
@@ -29,7 +36,7 @@ func TestEvalSeeds(t *testing.T) {
 	stillMax := math.Inf(-1)
 	for seed := uint64(1); seed <= 15; seed++ {
 		for _, pilot := range []float64{18000, 19000, 20000, 21000, 22000} {
-			for _, c := range soundgen.PresenceCases(seed, pilot, hold) {
+			for _, c := range cases(seed, pilot, hold) {
 				d, err := New(Config{PilotHz: pilot, Hold: time.Duration(hold * float64(time.Second))})
 				if err != nil {
 					t.Fatal(err)
@@ -71,6 +78,6 @@ func TestEvalSeeds(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("moving scenes: %d/%d right; still scenes: %d, %d false events, highest peaky level %.1f dB; event time error mean %+.2f s, max %.2f s",
-		right, moving, still, falseEv, stillMax, sumErr/float64(max(nErr, 1)), maxErr)
+	t.Logf("%s: moving scenes: %d/%d right; still scenes: %d, %d false events, highest peaky level %.1f dB; event time error mean %+.2f s, max %.2f s",
+		set, right, moving, still, falseEv, stillMax, sumErr/float64(max(nErr, 1)), maxErr)
 }

@@ -20,34 +20,10 @@ const presenceDur = 11.0
 func PresenceCases(seed uint64, pilotHz, hold float64) []Case {
 	rng := NewRand(seed)
 	u := func(lo, hi float64) float64 { return lo + (hi-lo)*rng.Float64() }
-	room := func() PresenceScene {
-		var echoes []Echo
-		for range 4 { // furniture, walls, ceiling, floor
-			echoes = append(echoes, Echo{Amp: u(0.05, 0.5), Delay: u(0.001, 0.02)})
-		}
-		return PresenceScene{
-			Rate: PresenceRate, Seconds: presenceDur, PilotHz: pilotHz,
-			PilotAmp: u(0.02, 0.08), // -34 to -22 dBFS at the microphone
-			OffsetHz: u(-1, 1),      // ±50 ppm clock mismatch at 20 kHz
-			FadeIn:   0.1,           // the pilot's own fade-in at start-up
-			Echoes:   echoes,
-			NoiseRMS: u(0.0002, 0.0006), // -74 to -64 dBFS microphone noise
-			PinkRMS:  0.003,             // quiet room
-		}
-	}
+	room := func() PresenceScene { return presenceRoom(u, pilotHz) }
 	n := Seconds(PresenceRate, presenceDur)
-	walk := func() Mover {
-		// Ultrasonic sensing reaches about 1.5–2 m (smart displays quote 5 ft),
-		// so people start moving within that range.
-		return Mover{Kind: Walk, Start: u(1.2, 2), Dur: u(3.5, 4.5), Distance: u(1.2, 2.2), Speed: u(0.8, 1.4), Amp: u(0.05, 0.15)}
-	}
-	moving := func(name, note string, s PresenceScene) Case {
-		m := s.Movers[0]
-		return Case{Name: name, Rate: PresenceRate, Note: note, Audio: s.Render(rng), Events: []Expected{
-			{Kind: "present", Time: m.Start},
-			{Kind: "absent", Time: m.Start + m.Dur + hold},
-		}}
-	}
+	walk := func() Mover { return presenceWalk(u) }
+	moving := func(name, note string, s PresenceScene) Case { return movingCase(name, note, s, rng, hold) }
 	still := func(name, note string, s PresenceScene) Case {
 		return Case{Name: name, Rate: PresenceRate, Note: note, Audio: s.Render(rng)}
 	}
@@ -87,6 +63,42 @@ func PresenceCases(seed uint64, pilotHz, hold float64) []Case {
 	s.Audible = limit(Chords(n, PresenceRate, rng, 0.2))
 	out = append(out, moving("walk_music", "person walks while music plays", s))
 	return out
+}
+
+// presenceRoom draws an empty room for a pilot at pilotHz from u (a uniform
+// draw in [lo, hi)): four static echoes, the pilot level at the
+// microphone, a clock offset, and microphone and room noise.
+func presenceRoom(u func(lo, hi float64) float64, pilotHz float64) PresenceScene {
+	var echoes []Echo
+	for range 4 { // furniture, walls, ceiling, floor
+		echoes = append(echoes, Echo{Amp: u(0.05, 0.5), Delay: u(0.001, 0.02)})
+	}
+	return PresenceScene{
+		Rate: PresenceRate, Seconds: presenceDur, PilotHz: pilotHz,
+		PilotAmp: u(0.02, 0.08), // -34 to -22 dBFS at the microphone
+		OffsetHz: u(-1, 1),      // ±50 ppm clock mismatch at 20 kHz
+		FadeIn:   0.1,           // the pilot's own fade-in at start-up
+		Echoes:   echoes,
+		NoiseRMS: u(0.0002, 0.0006), // -74 to -64 dBFS microphone noise
+		PinkRMS:  0.003,             // quiet room
+	}
+}
+
+// presenceWalk draws a person walking toward the device and away from u.
+func presenceWalk(u func(lo, hi float64) float64) Mover {
+	// Ultrasonic sensing reaches about 1.5–2 m (smart displays quote 5 ft),
+	// so people start moving within that range.
+	return Mover{Kind: Walk, Start: u(1.2, 2), Dur: u(3.5, 4.5), Distance: u(1.2, 2.2), Speed: u(0.8, 1.4), Amp: u(0.05, 0.15)}
+}
+
+// movingCase renders s and annotates its first mover: present when it
+// starts moving, absent hold seconds after it stops.
+func movingCase(name, note string, s PresenceScene, rng *rand.Rand, hold float64) Case {
+	m := s.Movers[0]
+	return Case{Name: name, Rate: PresenceRate, Note: note, Audio: s.Render(rng), Events: []Expected{
+		{Kind: "present", Time: m.Start},
+		{Kind: "absent", Time: m.Start + m.Dur + hold},
+	}}
 }
 
 // limit scales x so that its peak is at most 0.8 (-2 dBFS): loud, with

@@ -141,3 +141,36 @@ func TestHarmonics(t *testing.T) {
 		}
 	}
 }
+
+// TestHarmonicHit checks the tonal scenes' alarm frequencies: the 39th
+// harmonic of 520 Hz is the reported 20,280 Hz, and every scene's harmonic
+// lies in the Doppler band.
+func TestHarmonicHit(t *testing.T) {
+	t.Parallel()
+	if f0, k := HarmonicHit(20280, 500, 560); k != 39 || math.Abs(f0-520) > 1e-9 {
+		t.Errorf("HarmonicHit(20280) = %v, %d; want 520, 39", f0, k)
+	}
+	for _, pilot := range []float64{18000, 19000, 20000, 21000, 22000} {
+		for _, tc := range [][2]float64{{500, 560}, {2500, 3700}} {
+			for _, off := range []float64{-290, -25, 25, 290} {
+				f0, k := HarmonicHit(pilot+off, tc[0], tc[1])
+				if k%2 == 0 || f0 < tc[0] || f0 > tc[1] || math.Abs(f0*float64(k)-pilot-off) > 1e-6 {
+					t.Errorf("HarmonicHit(%v) = %v, %d", pilot+off, f0, k)
+				}
+			}
+		}
+	}
+}
+
+func TestPresenceToneCasesDeterministic(t *testing.T) {
+	t.Parallel()
+	a, b := PresenceToneCases(3, 20000, 2), PresenceToneCases(3, 20000, 2)
+	if len(a) != len(b) || len(a) == 0 {
+		t.Fatalf("%d and %d cases", len(a), len(b))
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || !slices.Equal(a[i].Audio, b[i].Audio) {
+			t.Errorf("%s: not reproducible", a[i].Name)
+		}
+	}
+}
