@@ -80,6 +80,7 @@ is the smallest that 99 % of the held-out negatives stay below.
 	o.Config.Channels = *channels
 	if !*quiet {
 		o.Progress = stderr
+		o.PlainProgress = !isTerminal(stderr)
 	}
 	if *base != "" {
 		m, err := nn.LoadModel(*base)
@@ -351,4 +352,15 @@ func detectFile(path string, dets []wakeword.Detector) (engineLine, []wakeword.D
 	line.CPU = (threadCPU() - t0).Seconds()
 	unlock()
 	return line, hits
+}
+
+// isTerminal reports whether w is a character device (a terminal), where
+// a progress bar can redraw its line.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

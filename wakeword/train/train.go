@@ -18,20 +18,24 @@ import (
 
 // Options configure a training run. Zero values take the defaults noted.
 type Options struct {
-	Word      string
-	Config    nn.Config // DefaultConfig if Channels == 0
-	Base      *nn.Model // fine-tune this model instead of starting from random weights
-	Steps     int       // optimiser steps (default 4000)
-	Batch     int       // examples per step (default 64)
-	LR        float64   // peak Adam learning rate (default 3e-3, 5e-4 with Base)
-	Seed      uint64    // seeds every random choice (default 1)
-	Workers   int       // goroutines (default 2)
-	ValPct    int       // percent of files (by session) held out (default 10)
-	PosShare  float64   // share of positives per batch (default 0.4)
-	ValEvery  int       // steps between validations (default 250)
-	Progress  io.Writer // progress bar (nil: none)
-	Log       *slog.Logger
-	NoiseClip [][]float32 // extra noise recordings
+	Word     string
+	Config   nn.Config // DefaultConfig if Channels == 0
+	Base     *nn.Model // fine-tune this model instead of starting from random weights
+	Steps    int       // optimiser steps (default 4000)
+	Batch    int       // examples per step (default 64)
+	LR       float64   // peak Adam learning rate (default 3e-3, 5e-4 with Base)
+	Seed     uint64    // seeds every random choice (default 1)
+	Workers  int       // goroutines (default 2)
+	ValPct   int       // percent of files (by session) held out (default 10)
+	PosShare float64   // share of positives per batch (default 0.4)
+	ValEvery int       // steps between validations (default 250)
+	Progress io.Writer // progress bar (nil: none)
+	// PlainProgress writes progress as plain lines, one per 5 % of the
+	// run, instead of redrawing one terminal line at every step: a log
+	// file gets 20 readable lines, not thousands of escape sequences.
+	PlainProgress bool
+	Log           *slog.Logger
+	NoiseClip     [][]float32 // extra noise recordings
 }
 
 func (o *Options) defaults() {
@@ -564,14 +568,14 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 				if better {
 					mark = " *"
 				}
-				fmt.Fprintf(o.Progress, "\r\033[Kstep %d/%d train loss %.4f | %s%s\n", step, o.Steps, tl, vs, mark)
+				fmt.Fprintf(o.Progress, "%sstep %d/%d train loss %.4f | %s%s\n", redraw(o.PlainProgress), step, o.Steps, tl, vs, mark)
 			}
 		}
-		if o.Progress != nil {
-			progress(o.Progress, step, o.Steps, lossSum/float64(max(lossN, 1)), time.Since(start))
+		if o.Progress != nil && (!o.PlainProgress || step*20/o.Steps != (step-1)*20/o.Steps) {
+			progress(o.Progress, step, o.Steps, lossSum/float64(max(lossN, 1)), time.Since(start), o.PlainProgress)
 		}
 	}
-	if o.Progress != nil {
+	if o.Progress != nil && !o.PlainProgress {
 		fmt.Fprintln(o.Progress)
 	}
 	copy(m.Params, best)
@@ -583,8 +587,18 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 	return res, nil
 }
 
-// progress draws a one-line bar: percentage, step, running loss, ETA.
-func progress(w io.Writer, step, total int, loss float64, el time.Duration) {
+// redraw is the prefix that returns to the start of a terminal line and
+// clears it; plain output has none.
+func redraw(plain bool) string {
+	if plain {
+		return ""
+	}
+	return "\r\033[K"
+}
+
+// progress draws a one-line bar: percentage, step, running loss, ETA. Plain
+// output ends the line; otherwise the next call draws over it.
+func progress(w io.Writer, step, total int, loss float64, el time.Duration, plain bool) {
 	const width = 30
 	done := width * step / total
 	bar := make([]byte, width)
@@ -599,7 +613,11 @@ func progress(w io.Writer, step, total int, loss float64, el time.Duration) {
 		}
 	}
 	eta := time.Duration(float64(el) / float64(step) * float64(total-step)).Round(time.Second)
-	fmt.Fprintf(w, "\r\033[K[%s] %3d%% %d/%d loss %.4f eta %s", bar, 100*step/total, step, total, loss, eta)
+	end := ""
+	if plain {
+		end = "\n"
+	}
+	fmt.Fprintf(w, "%s[%s] %3d%% %d/%d loss %.4f eta %s%s", redraw(plain), bar, 100*step/total, step, total, loss, eta, end)
 }
 
 // clipScores runs the network over each validation example and returns

@@ -429,3 +429,23 @@ func TestFLACInputs(t *testing.T) {
 		t.Errorf("listAudio = %q, want the FLAC and the WAV", files)
 	}
 }
+
+// TestPlainProgress checks that progress written to a log (not a
+// terminal) is a few whole lines, not a redrawn bar per step.
+func TestPlainProgress(t *testing.T) {
+	dir := t.TempDir()
+	pos, neg := corpus(t, dir, 3, 6, 6)
+	var so, se bytes.Buffer
+	err := Main(context.Background(), []string{"--word", "chirp", "--pos", pos, "--neg", neg, "--out", filepath.Join(dir, "m.wgm"),
+		"--steps", "40", "--batch", "2", "--channels", "4", "--val", "30"}, &so, &se)
+	if err != nil {
+		t.Fatal(err, se.String())
+	}
+	if strings.ContainsAny(se.String(), "\r\033") {
+		t.Errorf("terminal control characters in a log: %q", se.String())
+	}
+	bars := strings.Count(se.String(), "] ")
+	if bars < 2 || bars > 20 || !strings.Contains(se.String(), "100% 40/40") {
+		t.Errorf("%d progress lines for 40 steps, want 2..20 ending at 100%%:\n%s", bars, se.String())
+	}
+}
