@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"sync"
+
+	"github.com/wakegate/wakegate/internal/term"
 )
 
 // Terminal is the development indicator: it writes one line per state
@@ -29,16 +31,7 @@ type Terminal struct {
 // an *os.File on a character device and the NO_COLOR environment variable
 // (https://no-color.org) is empty.
 func NewTerminal(w io.Writer) *Terminal {
-	return &Terminal{w: w, color: isTTY(w) && os.Getenv("NO_COLOR") == "", theme: DefaultTheme()}
-}
-
-func isTTY(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return &Terminal{w: w, color: term.IsTerminal(w) && os.Getenv("NO_COLOR") == "", theme: DefaultTheme()}
 }
 
 // Set writes a line if s differs from the last state written; repeats are

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/wakegate/wakegate/audio"
+	"github.com/wakegate/wakegate/internal/term"
 	"github.com/wakegate/wakegate/wakeword"
 	"github.com/wakegate/wakegate/wakeword/nn"
 	_ "github.com/wakegate/wakegate/wakeword/template" // personal templates load in detect too
@@ -80,7 +81,7 @@ is the smallest that 99 % of the held-out negatives stay below.
 	o.Config.Channels = *channels
 	if !*quiet {
 		o.Progress = stderr
-		o.PlainProgress = !isTerminal(stderr)
+		o.PlainProgress = !term.IsTerminal(stderr)
 	}
 	if *base != "" {
 		m, err := nn.LoadModel(*base)
@@ -352,15 +353,4 @@ func detectFile(path string, dets []wakeword.Detector) (engineLine, []wakeword.D
 	line.CPU = (threadCPU() - t0).Seconds()
 	unlock()
 	return line, hits
-}
-
-// isTerminal reports whether w is a character device (a terminal), where
-// a progress bar can redraw its line.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
