@@ -1,0 +1,54 @@
+package nn
+
+import (
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wakegate/wakegate/wakeword"
+)
+
+// TestShippedModels loads every model in models/ the way the agent does:
+// each is a readable network for the word its file is named after, with a
+// usable threshold, and stays silent on silence and on room noise.
+func TestShippedModels(t *testing.T) {
+	files, err := filepath.Glob("../../models/*.wgm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 2 {
+		t.Fatalf("models/ holds %d .wgm files, want alexa and computer", len(files))
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, f := range files {
+		word := strings.TrimSuffix(filepath.Base(f), ".wgm")
+		t.Run(word, func(t *testing.T) {
+			d, err := wakeword.Load(f, wakeword.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			nd, ok := d.(*Detector)
+			if !ok {
+				t.Fatalf("%s is a %T, not a trained network", f, d)
+			}
+			if w := d.Words(); len(w) != 1 || w[0] != word {
+				t.Fatalf("%s detects %v, want %q", f, w, word)
+			}
+			if th := nd.Threshold(); th <= 0 || th >= 1 {
+				t.Fatalf("threshold %v outside (0, 1)", th)
+			}
+			hop := make([]int16, wakeword.HopSamples)
+			for i := 0; i < 3*wakeword.SampleRate/len(hop); i++ {
+				for j := range hop {
+					if i >= wakeword.SampleRate/len(hop) { // after 1 s of silence, noise at about -50 dBFS
+						hop[j] = int16(100 * r.NormFloat64())
+					}
+				}
+				if det, ok := d.Push(hop); ok {
+					t.Fatalf("detection on silence and noise: %+v", det)
+				}
+			}
+		})
+	}
+}
