@@ -546,6 +546,10 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 			adamV[i] = beta2*adamV[i] + (1-beta2)*g*g
 			m.Params[i] -= float32(lr * (adamM[i] / c1) / (math.Sqrt(adamV[i]/c2) + eps))
 		}
+		// Before validation, which starts a new interval of the running loss.
+		if o.Progress != nil && (!o.PlainProgress || step*20/o.Steps != (step-1)*20/o.Steps) {
+			progress(o.Progress, step, o.Steps, lossSum/float64(max(lossN, 1)), time.Since(start), o.PlainProgress)
+		}
 		if step%o.ValEvery == 0 || step == o.Steps {
 			vs := validate(nets[0], m, val)
 			tl := lossSum / float64(lossN)
@@ -570,9 +574,6 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 				}
 				fmt.Fprintf(o.Progress, "%sstep %d/%d train loss %.4f | %s%s\n", redraw(o.PlainProgress), step, o.Steps, tl, vs, mark)
 			}
-		}
-		if o.Progress != nil && (!o.PlainProgress || step*20/o.Steps != (step-1)*20/o.Steps) {
-			progress(o.Progress, step, o.Steps, lossSum/float64(max(lossN, 1)), time.Since(start), o.PlainProgress)
 		}
 	}
 	if o.Progress != nil && !o.PlainProgress {

@@ -445,6 +445,9 @@ func TestPlainProgress(t *testing.T) {
 		t.Errorf("terminal control characters in a log: %q", se.String())
 	}
 	bars := strings.Count(se.String(), "] ")
+	if strings.Contains(se.String(), "loss 0.0000") {
+		t.Errorf("a progress line shows no loss:\n%s", se.String())
+	}
 	if bars < 2 || bars > 20 || !strings.Contains(se.String(), "100% 40/40") {
 		t.Errorf("%d progress lines for 40 steps, want 2..20 ending at 100%%:\n%s", bars, se.String())
 	}
