@@ -62,7 +62,9 @@ trap 'rm -f "$sec"' EXIT
   echo "RTF above is audio seconds per CPU second on one core, per file, as each engine reports it"
   echo "(wakegate: thread CPU time of the detector, front end included; model loading and file decoding"
   echo "excluded). Per 10 ms hop (\`go test -run '^\$' -bench 'DetectorPush|StreamStep|Features' -benchmem -benchtime 20000x -count 3 ./wakeword/nn/\`;"
-  echo "DetectorPush is front end + network per 10 ms hop, StreamStep one network step, made every 20 ms):"
+  echo "ShippedDetectorPush/WORD is the shipped model, front end included, per 10 ms hop; DetectorPush the"
+  echo "same for a random network of the default 32-channel shape; StreamStep one step of that network, made every"
+  echo "20 ms; Features the front end alone per 20 ms frame):"
   echo
   echo '```'
   echo "$benchout"

@@ -9,13 +9,15 @@
 #                        "alexa" (scripts/tts-corpus.sh)
 #   models/computer.wgm  synthesized "computer" only
 # Negatives for both: synthesized near misses and phrases (tts-corpus.sh),
-# the other word's synthesized positives, and the real other-phrase recordings CORPUS/dev/neg/keywords. The bench's
+# the other word's synthesized positives, the real other-phrase recordings
+# CORPUS/dev/neg/keywords, and scripts/neg-corpus.sh's real telephone
+# prompts in five languages; its music on hold is mixed in as noise. The bench's
 # negative speech (neg/speech/dev) and its noise files are never used for
 # training: they stay evaluation material.
 #
 # Environment: CORPUS (default /work/corpus), WAKEGATE (a command with the
-# train subcommand; default: bin/wakegate, built here), STEPS_ALEXA (4000),
-# STEPS_COMPUTER (2500), CHANNELS_ALEXA / CHANNELS_COMPUTER (network width, 32), SEED (1). The corpora are built when missing
+# train subcommand; default: bin/wakegate, built here), STEPS_ALEXA (8000),
+# STEPS_COMPUTER (5000), CHANNELS_ALEXA / CHANNELS_COMPUTER (network width, 64), SEED (1). The corpora are built when missing
 # (../shared/bench/corpus/build-dev.sh and scripts/tts-corpus.sh, which
 # apt-get install their tools when run as root).
 set -euo pipefail
@@ -32,20 +34,25 @@ words=("$@")
 
 [ -d "$CORPUS/dev/pos/alexa/dev" ] || ../shared/bench/corpus/build-dev.sh "$CORPUS/dev"
 [ -d "$CORPUS/tts/neg" ] || scripts/tts-corpus.sh "$CORPUS/tts" alexa computer
+[ -d "$CORPUS/neg/real" ] || scripts/neg-corpus.sh "$CORPUS/neg"
 
 for w in "${words[@]}"; do
   case $w in
     alexa)
-      # The real recordings are listed twice so that a batch draws them
-      # about as often as the more numerous synthesized ones.
-      $WAKEGATE train --word alexa --seed "$SEED" --steps "${STEPS_ALEXA:-4000}" --channels "${CHANNELS_ALEXA:-32}" \
-        --pos "$CORPUS/dev/pos/alexa/dev" --pos "$CORPUS/dev/pos/alexa/dev" --pos "$CORPUS/tts/pos/alexa" \
+      # The real recordings are listed four times so that a batch draws
+      # them more often than the more numerous synthesized ones: real
+      # voices anchor the word, synthesized ones widen it.
+      real="$CORPUS/dev/pos/alexa/dev"
+      $WAKEGATE train --word alexa --seed "$SEED" --steps "${STEPS_ALEXA:-8000}" --channels "${CHANNELS_ALEXA:-64}" \
+        --pos "$real" --pos "$real" --pos "$real" --pos "$real" --pos "$CORPUS/tts/pos/alexa" \
         --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/computer" \
+        --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \
         --out models/alexa.wgm ;;
     computer)
-      $WAKEGATE train --word computer --seed "$SEED" --steps "${STEPS_COMPUTER:-2500}" --channels "${CHANNELS_COMPUTER:-32}" \
+      $WAKEGATE train --word computer --seed "$SEED" --steps "${STEPS_COMPUTER:-5000}" --channels "${CHANNELS_COMPUTER:-64}" \
         --pos "$CORPUS/tts/pos/computer" \
         --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/alexa" \
+        --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \
         --out models/computer.wgm ;;
     *) echo "train-models: unknown word $w" >&2; exit 2 ;;
   esac
