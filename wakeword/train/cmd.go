@@ -198,9 +198,9 @@ func (n jsonNumber) MarshalJSON() ([]byte, error) {
 // 0.2-0.4 s after the word's end).
 const padSeconds = 0.5
 
-// DetectMain is `wakegate detect`: it runs wake-word files over WAV or FLAC files
-// and prints detections, or with --json one line per file in the bench's
-// engine format.
+// DetectMain is `wakegate detect`: it runs wake-word files over WAV or FLAC
+// files and prints detections, or with --json one line per file in the
+// bench's engine format.
 func DetectMain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("detect", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -214,12 +214,12 @@ func DetectMain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 Runs the wake-word detectors over each WAV or FLAC file (any rate, mixed to
 mono and resampled to 16 kHz; paths as arguments, or one per line on stdin)
 from a fresh state. Without --json it prints each detection: file, word,
-score, start and end in seconds. With --json it prints {"file", "duration_s", "scores": [[t_s, score]...],
-"cpu_s", "processed_s"} per file, where scores are the network's per-frame
-scores (every 20 ms; with several files, the highest) and cpu_s the CPU time
-of the detector alone; an unreadable file gives {"file", "error"}. Without
---json, an unreadable file makes the exit status non-zero (after the others
-are done).
+score, start and end in seconds. With --json it prints {"file",
+"duration_s", "scores": [[t_s, score]...], "cpu_s", "processed_s"} per
+file, where scores are the network's per-frame scores (every 20 ms; with
+several models, the highest) and cpu_s the CPU time of the detector alone;
+an unreadable file gives {"file", "error"}. Without --json, an unreadable
+file makes the exit status non-zero (after the others are done).
 
 `)
 		fs.PrintDefaults()
