@@ -23,10 +23,21 @@ const (
 	riseBusy  = 0.002        // dB per frame (0.04 dB/s) the Doppler floor rises while present
 	guardDB   = 3.0          // reference-band rise tolerated before it discounts the Doppler level
 	onFrames  = 2            // consecutive frames above OnDB before presence (100 ms)
+	onLook    = 4            // further frames (200 ms) in which a line turning out tonal cancels an onset
 	outRate   = 16000        // Hz: Event.Sample counts on the wake-word timeline
 	blockRate = 100          // blocks per second at the documented 10 ms block size
 	flatMax   = -4.0         // dB: Doppler-band flatness above which a rise is broadband, not motion
 	clipLevel = 32767        // |sample| at or above which the capture clipped
+
+	// Tonal lines (see lines.go).
+	lineRatio   = 100.0 // 20 dB: a line's bin over the louder of its two side backgrounds
+	lineSideIn  = 6     // bins from a line to its side backgrounds: past the window's ±4-bin main lobe
+	lineSideOut = 8     // outer edge of a side background (3 bins)
+	lineHalf    = 5     // bins masked either side of a line: the main lobe plus half a bin of offset
+	lineConfirm = 4     // consecutive frames (200 ms) at one frequency that make a line tonal
+	lineDrift   = 0.1   // bins (0.4 Hz) a tonal line may move from where it was first seen: a slow hand holds its Doppler to 0.2
+	lineMemory  = 160   // frames (8 s) a tonal frequency stays masked: beyond the gaps of alarm patterns
+	lineGateDB  = 2.0   // change of a tonal line's power per frame that blanks: a keying edge is in the window
 )
 
 // Event reports a change of presence.
@@ -66,6 +77,7 @@ type Detector struct {
 	fft    *cfft
 
 	bandBins, refBins, carBins []int
+	lines                      lineTracker
 
 	// carrier gate
 	blkSum    complex128
@@ -82,8 +94,11 @@ type Detector struct {
 	flat      float64 // last Doppler-band spectral flatness, dB
 	above     int
 	firstAbv  int64
+	lookLeft  int // frames until an armed onset is reported; 0 when none is armed
 	present   bool
 	lastAct   int64 // input sample of the last frame at or above OffDB
+	actNext   int64 // a frame at or above OffDB that the next frame has yet to vouch for
+	actOK     bool
 	holdS     int64 // Hold in input samples
 	winS      int64 // analysis window in input samples
 	pending   Event
@@ -130,6 +145,7 @@ func New(cfg Config) (*Detector, error) {
 			d.carBins = append(d.carBins, k)
 		}
 	}
+	d.lines.init(int(math.Ceil(carrierHz*nFFT/d.bbFs)), int(math.Ceil(cfg.RefHighHz*nFFT/d.bbFs))+lineHalf)
 	d.holdS = int64(cfg.Hold.Seconds() * fs)
 	d.winS = int64(float64(nFFT*dec) / 1)
 	d.Reset()
@@ -197,9 +213,10 @@ func (d *Detector) Reset() {
 	d.blkSum, d.blkN, d.carSmooth = 0, 0, 0
 	d.gateLeft = nFFT + len(d.tapsRe)/d.dec // the window must first fill with valid pilot
 	d.in = 0
-	d.init, d.present, d.above = false, false, 0
+	d.init, d.present, d.above, d.lookLeft, d.actOK = false, false, 0, 0, false
 	d.level = 0
 	d.pendingOK = false
+	d.lines.reset()
 }
 
 // Present reports the current state.
@@ -293,30 +310,54 @@ func (d *Detector) analyse() {
 		d.buf[i] = d.ring[(d.rpos+i)%nFFT] * complex(d.win[i], 0)
 	}
 	d.fft.transform(d.buf[:])
-	pw := func(bins []int) float64 {
+	lt := &d.lines
+	lt.update(&d.buf)
+	// Tonal lines (with their leakage) are excluded from the band powers:
+	// an external tone next to the pilot is not a reflection of it.
+	pw := func(bins []int) (float64, int) {
 		var s float64
+		var n int
 		for _, k := range bins {
-			c := d.buf[k]
-			s += real(c)*real(c) + imag(c)*imag(c)
+			if !lt.masked(k) {
+				c := d.buf[k]
+				s += real(c)*real(c) + imag(c)*imag(c)
+				n++
+			}
 		}
-		return s / float64(len(bins))
+		return s / float64(max(n, 1)), n
 	}
-	ref, car := pw(d.refBins), pw(d.carBins)
+	ref, _ := pw(d.refBins)
+	var car float64 // the carrier itself is never masked
+	for _, k := range d.carBins {
+		c := d.buf[k]
+		car += real(c)*real(c) + imag(c)*imag(c)
+	}
+	car /= float64(len(d.carBins))
 	// Spectral flatness of the Doppler band (geometric over arithmetic
 	// mean of the bin powers, in dB): about -2.5 dB for noise or a few
 	// clicks (exponentially distributed bins), -5 to -40 dB for the few
 	// strong lines of a moving body.
 	var lg, dop float64
+	var nb int
 	for _, k := range d.bandBins {
+		if lt.masked(k) {
+			continue
+		}
 		c := d.buf[k]
 		p := real(c)*real(c) + imag(c)*imag(c)
 		lg += math.Log(p + 1e-30)
 		dop += p
+		nb++
 	}
-	dop /= float64(len(d.bandBins))
-	flat := 10 / math.Ln10 * (lg/float64(len(d.bandBins)) - math.Log(dop+1e-30))
+	nb = max(nb, 1)
+	dop /= float64(nb)
+	flat := 10 / math.Ln10 * (lg/float64(nb) - math.Log(dop+1e-30))
+	// A tonal line switching on or off (an alarm's beep, a beacon's burst)
+	// spreads its keying edge over the whole band while the edge is in
+	// the window, as a carrier step does: such frames are blanked.
+	edge := lt.edge(dop)
 	now := d.in
-	if d.gateLeft > 0 || car < pilotSNR*ref || car == 0 {
+	if d.gateLeft > 0 || edge || car < pilotSNR*ref || car == 0 {
 		d.decide(now, false, 0, false)
 		return
 	}
@@ -325,7 +366,8 @@ func (d *Detector) analyse() {
 	if !d.init {
 		d.init, d.floorD, d.floorR = true, x, y
 	}
-	lvl := (x - d.floorD) - max(0, y-d.floorR-guardDB)
+	disc := max(0, y-d.floorR-guardDB)
+	lvl := (x - d.floorD) - disc
 
 	d.level = lvl
 	rise := riseIdle
@@ -352,21 +394,48 @@ func track(floor, x, rise float64) float64 {
 func (d *Detector) decide(now int64, valid bool, lvl float64, peaky bool) {
 	// Only a peaky Doppler band (lines, not a flat spread from clicks or
 	// jingling keys) may start presence; any rise keeps it.
-	if valid && peaky && lvl >= d.cfg.OnDB {
+	switch {
+	case valid && peaky && lvl >= d.cfg.OnDB:
 		if d.above == 0 {
 			d.firstAbv = now
 		}
 		d.above++
-	} else {
+	default:
 		d.above = 0
 	}
-	if valid && lvl >= d.cfg.OffDB {
-		d.lastAct = now
+	// While a tonal line is known, a frame keeps presence only once the
+	// next frame is valid too: a keying edge entering the window shows
+	// first where the window is too tapered to reveal the line's change,
+	// and is blanked a frame later. Without a known tone there is no edge
+	// to wait for, and a frame keeps presence at once (a pilot gated off
+	// by loud music must not void the frame before it).
+	act := valid && lvl >= d.cfg.OffDB
+	if valid && d.actOK {
+		d.lastAct = d.actNext
 	}
+	if act && d.lines.nTonal == 0 {
+		d.lastAct, act = now, false
+	}
+	d.actNext, d.actOK = now, act
 	switch {
+	case !d.present && d.lookLeft > 0:
+		// A run of frames above OnDB is armed. A keyed tone's first
+		// frames (its onset splatter) rise like motion before its line
+		// has stood still long enough to be known as a tone: a blanked
+		// frame, or a line turning out tonal now whose masking takes the
+		// band below OnDB, cancels the onset. A rise that stays above
+		// OnDB with the new line masked is not that line's (a slow hand
+		// can hold a Doppler line still for a few frames).
+		if !valid || (d.lines.fresh && d.above == 0) {
+			d.lookLeft, d.above = 0, 0
+			break
+		}
+		if d.lookLeft--; d.lookLeft == 0 {
+			d.present, d.lastAct = true, now
+			d.emit(true, d.firstAbv)
+		}
 	case !d.present && d.above >= onFrames:
-		d.present, d.lastAct = true, now
-		d.emit(true, d.firstAbv)
+		d.lookLeft = onLook
 	case d.present && now-d.lastAct >= d.holdS:
 		d.present = false
 		// The window trails motion by about its length.
