@@ -64,18 +64,7 @@ func TestMuteEdgeStopsCapture(t *testing.T) {
 	hw.start(ctx, &wg, a, log)
 	runDone := make(chan error, 1)
 	go func() { runDone <- a.Run(ctx) }()
-	feedDone := make(chan struct{})
-	go func() { // the room: audio never stops arriving
-		defer close(feedDone)
-		buf := make([]byte, 320)
-		for ctx.Err() == nil {
-			if _, err := pw.Write(buf); err != nil {
-				return
-			}
-			time.Sleep(2 * time.Millisecond)
-		}
-		pw.Close()
-	}()
+	feedDone := feedRoom(ctx, pw)
 	waitUntil := func(cond func() bool, what string) {
 		t.Helper()
 		for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(2 * time.Millisecond) {
@@ -301,16 +290,7 @@ func TestMuteSwitchUnwatchableFailsClosed(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	runDone := make(chan error, 1)
 	go func() { runDone <- a.Run(ctx) }()
-	go func() { // the room
-		buf := make([]byte, 320)
-		for ctx.Err() == nil {
-			if _, err := pw.Write(buf); err != nil {
-				return
-			}
-			time.Sleep(2 * time.Millisecond)
-		}
-		pw.Close()
-	}()
+	feedDone := feedRoom(ctx, pw)
 	for deadline := time.Now().Add(5 * time.Second); src.Delivered() < 1600; time.Sleep(2 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("capture did not start")
@@ -336,4 +316,24 @@ func TestMuteSwitchUnwatchableFailsClosed(t *testing.T) {
 	if err := <-runDone; err != nil {
 		t.Fatal(err)
 	}
+	<-feedDone
+}
+
+// feedRoom writes silence into pw, 10 ms every 2 ms, until ctx ends (then
+// closes pw) or a write fails: the room, where audio never stops arriving.
+// The returned channel is closed when it has stopped.
+func feedRoom(ctx context.Context, pw *io.PipeWriter) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		buf := make([]byte, 320)
+		for ctx.Err() == nil {
+			if _, err := pw.Write(buf); err != nil {
+				return
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		pw.Close()
+	}()
+	return done
 }

@@ -60,14 +60,7 @@ func BenchmarkShippedDetectorPush(b *testing.B) {
 	if err != nil || len(files) == 0 {
 		b.Fatalf("no shipped models: %v", err)
 	}
-	r := rand.New(rand.NewPCG(1, 2))
-	hops := make([][]int16, 100)
-	for i := range hops {
-		hops[i] = make([]int16, wakeword.HopSamples)
-		for j := range hops[i] {
-			hops[i][j] = int16(r.NormFloat64() * 1000)
-		}
-	}
+	hops := noiseHops()
 	for _, f := range files {
 		b.Run(strings.TrimSuffix(filepath.Base(f), ".wgm"), func(b *testing.B) {
 			m, err := LoadModel(f)
