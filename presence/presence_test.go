@@ -33,24 +33,33 @@ func TestPresenceCases(t *testing.T) {
 			for _, c := range soundgen.PresenceCases(seed, pilot, hold) {
 				t.Run(fmt.Sprintf("%s/%.0f/seed%d", c.Name, pilot, seed), func(t *testing.T) {
 					t.Parallel()
-					d, err := New(Config{PilotHz: pilot, Hold: time.Duration(hold * float64(time.Second))})
-					if err != nil {
-						t.Fatal(err)
-					}
-					evs := run(d, soundgen.ToInt16(c.Audio))
-					if len(evs) != len(c.Events) {
-						t.Fatalf("%s: got %v, want %v", c.Note, evs, c.Events)
-					}
-					for i, want := range c.Events {
-						got := evs[i]
-						gt := float64(got.Sample) / 16000
-						kind := map[bool]string{true: "present", false: "absent"}[got.Present]
-						if kind != want.Kind || math.Abs(gt-want.Time) > tolerance {
-							t.Errorf("%s: event %d = %s at %.2f s, want %s at %.2f s", c.Note, i, kind, gt, want.Kind, want.Time)
-						}
-					}
+					checkScene(t, c, pilot, hold, t.Errorf)
 				})
 			}
+		}
+	}
+}
+
+// checkScene runs a fresh detector with the given pilot and hold over
+// scene c and reports, through report, a wrong number of events or any
+// event of the wrong kind or more than tolerance from its annotated time.
+func checkScene(t *testing.T, c soundgen.Case, pilot, hold float64, report func(string, ...any)) {
+	t.Helper()
+	d, err := New(Config{PilotHz: pilot, Hold: time.Duration(hold * float64(time.Second))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := run(d, soundgen.ToInt16(c.Audio))
+	if len(evs) != len(c.Events) {
+		report("%s: got %v, want %v", c.Note, evs, c.Events)
+		return
+	}
+	for i, want := range c.Events {
+		got := evs[i]
+		gt := float64(got.Sample) / 16000
+		kind := map[bool]string{true: "present", false: "absent"}[got.Present]
+		if kind != want.Kind || math.Abs(gt-want.Time) > tolerance {
+			report("%s: event %d = %s at %.2f s, want %s at %.2f s", c.Note, i, kind, gt, want.Kind, want.Time)
 		}
 	}
 }

@@ -2,9 +2,7 @@ package presence
 
 import (
 	"fmt"
-	"math"
 	"testing"
-	"time"
 
 	"github.com/wakegate/wakegate/internal/soundgen"
 )
@@ -37,26 +35,11 @@ func TestToneCases(t *testing.T) {
 			for _, c := range soundgen.PresenceToneCases(seed, pilot, hold) {
 				t.Run(fmt.Sprintf("%s/%.0f/seed%d", c.Name, pilot, seed), func(t *testing.T) {
 					t.Parallel()
-					d, err := New(Config{PilotHz: pilot, Hold: time.Duration(hold * float64(time.Second))})
-					if err != nil {
-						t.Fatal(err)
-					}
-					evs := run(d, soundgen.ToInt16(c.Audio))
 					report := t.Errorf
 					if why, ok := tonalKnown[c.Name]; ok {
 						report = func(f string, a ...any) { t.Logf("known limitation (%s): "+f, append([]any{why}, a...)...) }
 					}
-					if len(evs) != len(c.Events) {
-						report("%s: got %v, want %v", c.Note, evs, c.Events)
-						return
-					}
-					for i, want := range c.Events {
-						got := evs[i]
-						gt := float64(got.Sample) / 16000
-						if got.Present != (want.Kind == "present") || math.Abs(gt-want.Time) > tolerance {
-							report("%s: event %d = %v at %.2f s, want %s at %.2f s", c.Note, i, got.Present, gt, want.Kind, want.Time)
-						}
-					}
+					checkScene(t, c, pilot, hold, report)
 				})
 			}
 		}
