@@ -78,15 +78,5 @@ trap 'rm -f "$sec"' EXIT
   echo "from the scorer's \`scores.json\`."
   echo "<!-- END bench/run-bench.sh -->"
 } > "$sec"
-if grep -q 'BEGIN bench/run-bench.sh' BENCHMARKS.md; then
-  python3 - "$sec" <<'PY'
-import sys, re
-sec = open(sys.argv[1]).read()
-doc = open('BENCHMARKS.md').read()
-doc = re.sub(r'<!-- BEGIN bench/run-bench.sh -->.*<!-- END bench/run-bench.sh -->\n?', lambda m: sec, doc, flags=re.S)
-open('BENCHMARKS.md', 'w').write(doc)
-PY
-else
-  { echo; cat "$sec"; } >> BENCHMARKS.md
-fi
+scripts/md-section.sh bench/run-bench.sh "$sec" BENCHMARKS.md
 echo "run-bench: BENCHMARKS.md (wake-word section) and bench/roc.svg written"

@@ -30,15 +30,5 @@ fi
   echo
   echo "<!-- END scripts/bench.sh -->"
 } > "$out/section.md"
-if [ -f BENCHMARKS.md ] && grep -q 'BEGIN scripts/bench.sh' BENCHMARKS.md; then
-  python3 - "$out/section.md" <<'PY'
-import sys,re
-sec=open(sys.argv[1]).read()
-doc=open('BENCHMARKS.md').read()
-doc=re.sub(r'<!-- BEGIN scripts/bench.sh -->.*<!-- END scripts/bench.sh -->\n?', lambda m: sec, doc, flags=re.S)
-open('BENCHMARKS.md','w').write(doc)
-PY
-else
-  cat "$out/section.md" >> BENCHMARKS.md
-fi
+scripts/md-section.sh scripts/bench.sh "$out/section.md" BENCHMARKS.md
 echo "bench: BENCHMARKS.md updated" >&2

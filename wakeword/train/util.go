@@ -1,10 +1,14 @@
 package train
 
-import "math"
+import (
+	"math"
+
+	"github.com/wakegate/wakegate/audio"
+)
 
 // resample converts x from rate `from` to `to` by linear interpolation.
-// Used for inputs at other rates and for speed perturbation, where its
-// mild low-pass is harmless.
+// Used for speed perturbation, where its mild low-pass is harmless; inputs
+// at other rates go through audio.Load's proper resampler.
 func resample(x []float32, from, to float64) []float32 {
 	if from == to || len(x) == 0 {
 		return x
@@ -30,8 +34,7 @@ func resample(x []float32, from, to float64) []float32 {
 func toInt16(dst []int16, x []float32) []int16 {
 	dst = dst[:0]
 	for _, v := range x {
-		s := math.Round(float64(v) * 32768)
-		dst = append(dst, int16(max(-32768, min(32767, s))))
+		dst = append(dst, audio.ToInt16(v))
 	}
 	return dst
 }
