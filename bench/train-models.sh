@@ -10,8 +10,9 @@
 #   models/computer.wgm  synthesized "computer" only
 # Negatives for both: synthesized near misses and phrases (tts-corpus.sh),
 # the other word's synthesized positives, the real other-phrase recordings
-# CORPUS/dev/neg/keywords, and scripts/neg-corpus.sh's real telephone
-# prompts in five languages; its music on hold is mixed in as noise. The bench's
+# CORPUS/dev/neg/keywords, and scripts/neg-corpus.sh's real speech
+# (telephone prompts, spoken letters in 20 languages, game voices); its
+# music is mixed in as noise. The bench's
 # negative speech (neg/speech/dev) and its noise files are never used for
 # training: they stay evaluation material.
 #
@@ -34,7 +35,9 @@ words=("$@")
 
 [ -d "$CORPUS/dev/pos/alexa/dev" ] || ../shared/bench/corpus/build-dev.sh "$CORPUS/dev"
 [ -d "$CORPUS/tts/neg" ] || scripts/tts-corpus.sh "$CORPUS/tts" alexa computer
-[ -d "$CORPUS/neg/real" ] || scripts/neg-corpus.sh "$CORPUS/neg"
+# Always: it only fills what is missing, so a corpus from an older
+# version of the script gets the voices added since.
+scripts/neg-corpus.sh "$CORPUS/neg"
 
 for w in "${words[@]}"; do
   case $w in

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -186,10 +187,11 @@ func (g *gen) features(x []float32, warp float64, maskLo, maskHi int) []float32 
 }
 
 // augment applies the waveform augmentations to x (a copy) whose word (or
-// speech) spans [on, off), returning the new signal and span.
-func (g *gen) augment(r *rand.Rand, x []float32, on, off int, heavy bool) ([]float32, int, int) {
+// speech) spans [on, off), returning the new signal and span. The speed
+// factor, when one is applied, is drawn from [slo, shi).
+func (g *gen) augment(r *rand.Rand, x []float32, on, off int, slo, shi float64) ([]float32, int, int) {
 	if r.Float64() < speedProb {
-		s := uniform(r, speedLo, speedHi)
+		s := uniform(r, slo, shi)
 		x = resample(x, s, 1)
 		on, off = int(float64(on)/s), min(int(float64(off)/s), len(x))
 	} else {
@@ -204,7 +206,7 @@ func (g *gen) augment(r *rand.Rand, x []float32, on, off int, heavy bool) ([]flo
 	for i := range x {
 		x[i] *= g0
 	}
-	if r.Float64() < noiseProb || heavy {
+	if r.Float64() < noiseProb {
 		snr := uniform(r, snrLo, snrHi)
 		g.noise.add(r, x, level/dbToAmp(snr))
 	}
@@ -244,7 +246,7 @@ func (g *gen) positive(r *rand.Rand, c *clip, aug bool) example {
 	on, off := c.on-a, c.off-a
 	warp, mlo, mhi := 1.0, 0, 0
 	if aug {
-		x, on, off = g.augment(r, x, on, off, false)
+		x, on, off = g.augment(r, x, on, off, speedLo, speedHi)
 		warp, mlo, mhi = g.specAug(r)
 	} else {
 		// Clean: only a level and the dither every input gets.
@@ -268,10 +270,12 @@ func (g *gen) positive(r *rand.Rand, c *clip, aug bool) example {
 }
 
 // negative builds a training sequence from a stretch of a negative clip,
-// or (noiseOnly) from noise alone.
-func (g *gen) negative(r *rand.Rand, c *clip, noiseOnly bool) example {
+// or from noise alone when c is nil. A stretch of a clip holds sample at
+// with up to a second before it when at >= 0, and is drawn anywhere
+// otherwise.
+func (g *gen) negative(r *rand.Rand, c *clip, at int) example {
 	var x []float32
-	if noiseOnly {
+	if c == nil {
 		x = make([]float32, int(uniform(r, 1.5, 3.5)*SampleRate))
 		g.noise.add(r, x, dbToAmp(uniform(r, -65, -15)))
 		dither := dbToAmp(uniform(r, ditherLo, ditherHi))
@@ -280,17 +284,93 @@ func (g *gen) negative(r *rand.Rand, c *clip, noiseOnly bool) example {
 		}
 	} else {
 		n := min(len(c.x), int(uniform(r, 1.5, 4)*SampleRate))
-		a := r.IntN(len(c.x) - n + 1)
+		a := window(r, len(c.x), n, at)
 		seg := c.x[a : a+n]
 		on, off := max(c.on-a, 0), min(max(c.off-a, 1), n)
 		if on >= off {
 			on, off = 0, n
 		}
-		x, _, _ = g.augment(r, seg, on, off, false)
+		x, _, _ = g.augment(r, seg, on, off, negSpeedLo, negSpeedHi)
 	}
 	warp, mlo, mhi := g.specAug(r)
 	f := g.features(x, warp, mlo, mhi)
 	return example{x: f, frames: len(f) / g.m.Config.Mels}
+}
+
+// Hard-negative mining: from a quarter into the run and every eighth of it
+// after that, every training negative is scored with the current weights,
+// and the hardest tenth supplies hardShare of the negative examples, each
+// a window around its best-scoring frame. Random windows of random clips
+// seldom land on the few syllables that sound like the word, and false
+// alarms per hour are made of exactly those.
+const (
+	hardShare = 0.3
+	hardKeep  = 10 // percent of the training negatives
+)
+
+// hardNeg is a mined negative: a clip index and its best-scoring sample.
+type hardNeg struct{ clip, at int }
+
+// mine scores negs clean at a fixed level and returns the hardest ones
+// and the best score among them. The work is split over the workers by
+// index, so the result does not depend on scheduling.
+func mine(nets []*seqNet, gens []*gen, m *nn.Model, negs []*clip) ([]hardNeg, float64) {
+	score := make([]float32, len(negs))
+	at := make([]int, len(negs))
+	hop := m.Config.HopSamples
+	var wg sync.WaitGroup
+	for w := range nets {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			g := gens[w]
+			for i := w; i < len(negs); i += len(nets) {
+				c := negs[i]
+				gain := float32(dbToAmp(-30) / (rms(c.x[c.on:max(c.off, c.on+1)]) + 1e-9))
+				// Dither seeded by the clip keeps digital silence off the
+				// log floor, as in training, and the result reproducible.
+				dr := rand.New(rand.NewPCG(uint64(i), 0xd17e))
+				dither := dbToAmp((ditherLo + ditherHi) / 2)
+				x := make([]float32, len(c.x))
+				for j, v := range c.x {
+					x[j] = gain*v + float32(dither*dr.NormFloat64())
+				}
+				z := nets[w].forward(m.Params, g.features(x, 1, 0, 0))
+				score[i] = float32(math.Inf(-1))
+				for t, v := range z {
+					if v > score[i] {
+						score[i], at[i] = v, (t+g.s0)*hop
+					}
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	idx := make([]int, len(negs))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(score[b], score[a]) })
+	keep := max(1, len(negs)*hardKeep/100)
+	hard := make([]hardNeg, 0, keep)
+	for _, i := range idx[:min(keep, len(idx))] {
+		hard = append(hard, hardNeg{clip: i, at: at[i]})
+	}
+	return hard, float64(nn.Sigmoid(score[idx[0]]))
+}
+
+// window returns the start of an n-sample window of a clip of length
+// samples: anywhere if at < 0, else one that ends at or after sample at
+// (an end of a frame, exclusive) and starts up to a second, the network's
+// context, before it where the clip allows.
+func window(r *rand.Rand, length, n, at int) int {
+	last := length - n
+	lo, hi := 0, last
+	if at >= 0 {
+		lo = min(max(0, at-n), last)
+		hi = max(lo, min(last, at-min(SampleRate, n)))
+	}
+	return lo + r.IntN(hi-lo+1)
 }
 
 // lossGrad computes the loss of one example from its logits and writes
@@ -393,7 +473,11 @@ func normStats(r *rand.Rand, m *nn.Model, g *gen, d *Data) {
 		if i%2 == 0 && len(d.Pos) > 0 {
 			ex = g.positive(r, d.Pos[r.IntN(len(d.Pos))], true)
 		} else {
-			ex = g.negative(r, d.Neg[r.IntN(len(d.Neg))], i%10 == 1)
+			c := d.Neg[r.IntN(len(d.Neg))]
+			if i%10 == 1 { // one in ten is noise alone
+				c = nil
+			}
+			ex = g.negative(r, c, -1)
 		}
 		for t := 0; t < ex.frames; t++ {
 			for b := 0; b < M; b++ {
@@ -448,10 +532,10 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 		val = append(val, vg.positive(vr, c, false), vg.positive(vr, c, true))
 	}
 	for _, c := range d.ValNeg {
-		val = append(val, vg.negative(vr, c, false))
+		val = append(val, vg.negative(vr, c, -1))
 	}
 	for i := 0; i < len(d.ValNeg)/10; i++ {
-		val = append(val, vg.negative(vr, nil, true))
+		val = append(val, vg.negative(vr, nil, -1))
 	}
 
 	np := len(m.Params)
@@ -472,9 +556,19 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 	res := &Result{TrainFiles: [2]int{len(d.Pos), len(d.Neg)}, ValFiles: [2]int{len(d.ValPos), len(d.ValNeg)}}
 	const beta1, beta2, eps = 0.9, 0.999, 1e-8 // Adam's published defaults
 	losses := make([]float64, o.Workers)
+	var hard []hardNeg
+	mineStart, mineEvery := o.Steps/4, max(o.Steps/8, 1)
 	for step := 1; step <= o.Steps; step++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
+		}
+		if step >= mineStart && (step-mineStart)%mineEvery == 0 {
+			var top float64
+			hard, top = mine(nets, gens, m, d.Neg)
+			o.Log.Info("train: mined hard negatives", "step", step, "kept", len(hard), "top_score", top)
+			if o.Progress != nil {
+				fmt.Fprintf(o.Progress, "%sstep %d/%d mined the %d hardest negatives (top score %.4f)\n", redraw(o.PlainProgress), step, o.Steps, len(hard), top)
+			}
 		}
 		var wg sync.WaitGroup
 		for w := 0; w < o.Workers; w++ {
@@ -493,9 +587,12 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 					case wr.Float64() < o.PosShare:
 						ex = gens[w].positive(wr, d.Pos[wr.IntN(len(d.Pos))], true)
 					case wr.Float64() < 0.1:
-						ex = gens[w].negative(wr, nil, true)
+						ex = gens[w].negative(wr, nil, -1)
+					case len(hard) > 0 && wr.Float64() < hardShare:
+						h := hard[wr.IntN(len(hard))]
+						ex = gens[w].negative(wr, d.Neg[h.clip], h.at)
 					default:
-						ex = gens[w].negative(wr, d.Neg[wr.IntN(len(d.Neg))], false)
+						ex = gens[w].negative(wr, d.Neg[wr.IntN(len(d.Neg))], -1)
 					}
 					z := nets[w].forward(m.Params, ex.x)
 					if cap(dz) < len(z) {

@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -450,5 +451,73 @@ func TestPlainProgress(t *testing.T) {
 	}
 	if bars < 2 || bars > 20 || !strings.Contains(se.String(), "100% 40/40") {
 		t.Errorf("%d progress lines for 40 steps, want 2..20 ending at 100%%:\n%s", bars, se.String())
+	}
+}
+
+// TestMineFindsTheWordLikeNegative hides one utterance of the word among
+// near misses: mining must rank it hardest and point inside it.
+func TestMineFindsTheWordLikeNegative(t *testing.T) {
+	if raceEnabled {
+		t.Skip("needs the full training run; covered by go test without -race")
+	}
+	m := trainSynthetic(t).Model
+	r := rand.New(rand.NewPCG(5, 6))
+	var negs []*clip
+	for i := 0; i < 19; i++ {
+		x := synthWord(r, false)
+		on, off, _ := activeSpan(x)
+		negs = append(negs, &clip{x: x, on: on, off: off})
+	}
+	x := synthWord(r, true)
+	on, off, _ := activeSpan(x)
+	const planted = 7
+	negs = slices.Insert(negs, planted, &clip{x: x, on: on, off: off})
+	nb := newNoiseBank(r, nil, nil)
+	nets := []*seqNet{newSeqNet(m.Config), newSeqNet(m.Config)}
+	gens := []*gen{newGen(m, nb), newGen(m, nb)}
+	hard, top := mine(nets, gens, m, negs)
+	if len(hard) != 2 { // hardKeep % of 20
+		t.Fatalf("kept %d of 20, want 2", len(hard))
+	}
+	if hard[0].clip != planted {
+		t.Fatalf("hardest is clip %d (top score %.3f), want the planted word %d", hard[0].clip, top, planted)
+	}
+	// The best frame lies between the word's middle and 0.3 s after it.
+	if at := hard[0].at; at < (on+off)/2 || at > off+SampleRate*3/10 {
+		t.Errorf("best frame at sample %d, word at %d-%d", at, on, off)
+	}
+	if top < 0.5 {
+		t.Errorf("planted word scores %.3f", top)
+	}
+}
+
+func TestWindow(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	for _, c := range []struct{ length, n, at int }{
+		{9920, 9920, 9920}, // the whole clip, best frame at its end
+		{9920, 9920, 0},
+		{64000, 24000, 64000},
+		{64000, 24000, 320},
+		{64000, 40000, 30000},
+		{64000, 64000, 500},
+		{64000, 24000, -1},
+	} {
+		for k := 0; k < 200; k++ {
+			a := window(r, c.length, c.n, c.at)
+			if a < 0 || a+c.n > c.length {
+				t.Fatalf("%+v: window [%d, %d) leaves the clip", c, a, a+c.n)
+			}
+			if c.at < 0 {
+				continue
+			}
+			if a+c.n < c.at || a > c.at {
+				t.Fatalf("%+v: window [%d, %d) misses the best frame", c, a, a+c.n)
+			}
+			// A second of context before the best frame, where the
+			// clip and the window have it.
+			if ctx := min(SampleRate, c.n, c.at); c.at-a < ctx && a > 0 {
+				t.Fatalf("%+v: window [%d, %d) has %d samples before the best frame", c, a, a+c.n, c.at-a)
+			}
+		}
 	}
 }
