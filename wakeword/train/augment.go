@@ -12,8 +12,8 @@ const (
 	speedProb        = 0.8
 	// Negatives are played further off speed: cartoon and game voices
 	// are real speech sped up or slowed down, and the bench's worst false
-	// alarms came from them. No one says the wake word at 1.4x, so this
-	// teaches "not the word" without teaching "not a high voice".
+	// alarms came from them. Positives stay within ±15 %, where real
+	// talkers are.
 	negSpeedLo, negSpeedHi = 0.7, 1.4
 	reverbProb             = 0.3
 	rt60Lo, rt60Hi         = 0.15, 0.7 // seconds: a furnished living room to a bare kitchen
