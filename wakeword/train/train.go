@@ -300,11 +300,11 @@ func (g *gen) negative(r *rand.Rand, c *clip, at int) example {
 // Hard-negative mining: from an eighth into the run and every sixteenth of
 // it after that, every training negative is scored with the current
 // weights, and the hardest tenth supplies hardShare of the negative
-// examples, each a window around its best-scoring frame. (A share of 0.3
+// examples, each a window around its best-scoring frame. Random windows of
+// random clips seldom land on the few syllables that sound like the word,
+// and false alarms per hour are made of exactly those. (A share of 0.3
 // mined from a quarter in left over twice the misses at 0.1 FA/h on the
-// bench.) Random windows of random clips
-// seldom land on the few syllables that sound like the word, and false
-// alarms per hour are made of exactly those.
+// bench.)
 const (
 	hardShare = 0.5
 	hardKeep  = 10 // percent of the training negatives
