@@ -57,11 +57,11 @@ WAV or FLAC files (any rate and channel count: mixed to mono, resampled to
 Positives hold the word, each file one utterance with some silence around
 it; negatives hold anything else. Examples are augmented on the fly (speed
 and pitch, room reverberation, level, noise at -2..30 dB SNR, band warping
-and masking). From an eighth into the run, the negatives that score highest
-are mined every sixteenth of it and drawn for half the negative examples. A part of the files, by
-recording session, is held out, and the model with the lowest held-out loss
-is written. Its default threshold
-is the smallest that 99 % of the held-out negatives stay below.
+and masking). From an eighth into the run, the negatives that score
+highest are mined every sixteenth of it and drawn for half the negative
+examples. A part of the files, by recording session, is held out, and the
+model with the lowest held-out loss is written. Its default threshold is
+the smallest that 99 % of the held-out negatives stay below.
 
 `)
 		fs.PrintDefaults()
