@@ -48,6 +48,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	valPct := fs.Int("val", 10, "percent of files (grouped by recording session) held out for validation")
 	channels := fs.Int("channels", nn.DefaultConfig().Channels, "network width")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	split := fs.Bool("split", false, "print which --pos and --neg files --seed and --val hold out (lines \"val|train TAB pos|neg TAB FILE\") and exit without training")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `usage: wakegate train --word WORD --pos DIR... --neg DIR... --out FILE [flags]
 
@@ -71,6 +72,12 @@ the smallest that 99 % of the held-out negatives stay below.
 			return nil
 		}
 		return err
+	}
+	if *split {
+		if len(pos)+len(neg) == 0 {
+			return errors.New("train: --split needs --pos or --neg folders")
+		}
+		return PrintSplit(stdout, pos, neg, *seed, *valPct)
 	}
 	if *out == "" || len(pos) == 0 || len(neg) == 0 {
 		fs.Usage()
@@ -126,6 +133,34 @@ the smallest that 99 % of the held-out negatives stay below.
 		*out, res.Model.Word, len(res.Model.Params), res.Duration.Round(time.Second), res.FirstLoss, res.LastLoss,
 		res.Val, res.Model.Threshold, res.Model.EndLagSamples/16, res.Model.WordSamples/16)
 	return nil
+}
+
+// PrintSplit writes, for every audio file under the positive and negative
+// folders, whether LoadData puts it in the validation or the training set.
+// It reads no audio, so files LoadData would skip as damaged are listed
+// too. The bench uses it to score the shipped model on the recording
+// sessions it never trained on.
+func PrintSplit(w io.Writer, posDirs, negDirs []string, seed uint64, valPct int) error {
+	bw := bufio.NewWriter(w)
+	for _, set := range []struct {
+		kind string
+		dirs []string
+	}{{"pos", posDirs}, {"neg", negDirs}} {
+		for _, dir := range set.dirs {
+			files, err := listAudio(dir)
+			if err != nil {
+				return err
+			}
+			for _, f := range files {
+				side := "train"
+				if isValidation(f, seed, valPct) {
+					side = "val"
+				}
+				fmt.Fprintf(bw, "%s\t%s\t%s\n", side, set.kind, f)
+			}
+		}
+	}
+	return bw.Flush()
 }
 
 // LoadData reads the positive and negative folders and splits them into

@@ -521,3 +521,67 @@ func TestWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestSplit runs `train --split`: every file is listed once, a recording
+// session (four consecutive numbers) stays on one side, and the listing is
+// the split LoadData makes, which the bench relies on to find the held-out
+// recordings.
+func TestSplit(t *testing.T) {
+	dir := t.TempDir()
+	pos, neg := filepath.Join(dir, "dev"), filepath.Join(dir, "neg")
+	for _, d := range []string{pos, neg} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Files are listed, not read: empty ones will do.
+	for i := range 80 {
+		os.WriteFile(filepath.Join(pos, fmt.Sprintf("alexa_%d.wav", i)), nil, 0o644)
+	}
+	os.WriteFile(filepath.Join(neg, "talk.flac"), nil, 0o644)
+	os.WriteFile(filepath.Join(neg, "notes.txt"), nil, 0o644)
+
+	var out, errb bytes.Buffer
+	if err := Main(context.Background(), []string{"--split", "--seed", "7", "--val", "30", "--pos", pos, "--neg", neg}, &out, &errb); err != nil {
+		t.Fatalf("--split: %v (%s)", err, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 81 {
+		t.Fatalf("%d lines, want 81 (80 positives, 1 negative)", len(lines))
+	}
+	side := map[int]string{} // session -> val or train
+	nval := 0
+	for _, l := range lines {
+		f := strings.Split(l, "\t")
+		if len(f) != 3 || (f[0] != "val" && f[0] != "train") {
+			t.Fatalf("bad line %q", l)
+		}
+		if want := isValidation(f[2], 7, 30); (f[0] == "val") != want {
+			t.Errorf("%s listed as %s, LoadData's split says val=%v", f[2], f[0], want)
+		}
+		if f[1] == "neg" {
+			if filepath.Base(f[2]) != "talk.flac" {
+				t.Errorf("negative %q listed", f[2])
+			}
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f[2]), "alexa_"), ".wav"))
+		if err != nil {
+			t.Fatalf("bad file in %q", l)
+		}
+		if s, ok := side[n/4]; ok && s != f[0] {
+			t.Errorf("session %d is split across val and train", n/4)
+		}
+		side[n/4] = f[0]
+		if f[0] == "val" {
+			nval++
+		}
+	}
+	// 20 sessions at 30 %: all on one side would mean the split is broken.
+	if nval == 0 || nval == 80 {
+		t.Errorf("%d of 80 positives held out", nval)
+	}
+	if err := Main(context.Background(), []string{"--split"}, &out, &errb); err == nil {
+		t.Error("--split without folders accepted")
+	}
+}
