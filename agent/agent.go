@@ -243,6 +243,7 @@ type Agent struct {
 	controls chan control
 	done     chan struct{}
 	mutedNow atomic.Bool // set before the source is stopped; read by the loop
+	failures atomic.Int64
 	wg       sync.WaitGroup
 
 	// Owned by the loop goroutine.
@@ -356,6 +357,11 @@ func (a *Agent) post(c control) {
 func (a *Agent) Run(ctx context.Context) error {
 	return a.run(ctx, nil)
 }
+
+// Failures is how many interactions have failed so far: the stream could
+// not be opened, broke off with an error, or the service ended it with
+// one. Each showed the error light and dropped its audio.
+func (a *Agent) Failures() int64 { return a.failures.Load() }
 
 // Replay runs like Run over a replayed source and applies the scheduled
 // controls at their positions; while muted it skips the source forward
@@ -792,6 +798,7 @@ func (a *Agent) open(trigger string, start int64, det wakeword.Detection, wake b
 
 // fail shows an interaction failure (P6: visible, audio dropped).
 func (a *Agent) fail() {
+	a.failures.Add(1)
 	a.state = idle
 	a.setIndicator(leds.Error)
 	a.errorUntil = a.pos + samples(a.cfg.ErrorHold)

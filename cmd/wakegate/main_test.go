@@ -148,7 +148,7 @@ func TestRunWritesOnlyMetadata(t *testing.T) {
 		t.Fatalf("run: %v\n%s", err, errOut.String())
 	}
 	recs := svc.Records()
-	if len(recs) != 1 || recs[0].Trigger != "wakeword" || recs[0].DeviceID != "kitchen" {
+	if len(recs) != 1 || recs[0].Trigger != "wakeword" || recs[0].DeviceID != "kitchen" || recs[0].Bytes == 0 {
 		t.Fatalf("service records: %+v", recs)
 	}
 	for _, d := range []string{work, tmp} {
@@ -454,5 +454,36 @@ func TestRunDeviceAndPacedFlags(t *testing.T) {
 			t.Errorf("--paced replayed 600 ms of audio in %v", took)
 		}
 		t.Logf("paced=%v: %v", paced, took)
+	}
+}
+
+// TestRunInputServiceDown: replaying a file whose wake word cannot reach
+// the service exits with an error naming the failed interaction, so a
+// script does not take the run for a success.
+func TestRunInputServiceDown(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := lis.Addr().String()
+	lis.Close() // nothing listens there
+	cfg := writeConfig(t, t.TempDir(), addr, abs(t, "../../testdata/fixtures/wake_in_sentence.wav"), "", false)
+	var errOut bytes.Buffer
+	err = dispatch(context.Background(), []string{"run", "--config", cfg}, &bytes.Buffer{}, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "1 interaction(s) failed") {
+		t.Fatalf("run with the service down: %v, want 1 interaction(s) failed\n%s", err, errOut.String())
+	}
+
+	// With the service up, the same file exits cleanly, and its audio
+	// arrived: a file read faster than real time must not outrun the
+	// bounded send queue.
+	errOut.Reset()
+	svc, addr := startService(t)
+	cfg = writeConfig(t, t.TempDir(), addr, abs(t, "../../testdata/fixtures/wake_in_sentence.wav"), "", false)
+	if err := dispatch(context.Background(), []string{"run", "--config", cfg}, &bytes.Buffer{}, &errOut); err != nil {
+		t.Fatalf("run with the service up: %v\n%s", err, errOut.String())
+	}
+	if recs := svc.Records(); len(recs) != 1 || recs[0].Bytes == 0 {
+		t.Fatalf("service records: %+v", recs)
 	}
 }

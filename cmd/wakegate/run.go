@@ -45,6 +45,11 @@ voice service only what the privacy gate allows. Settings come from the
 configuration file (`+"`wakegate config`"+` explains every key); flags override it.
 SIGTERM or Ctrl-C stops it; SIGHUP re-reads the configuration.
 
+A WAV file without --paced is read as fast as the voice service takes it
+(each chunk waits for the service's acknowledgement). With a file or stdin
+as input, the run exits non-zero if an interaction failed (service down,
+too slow, or ending it with an error).
+
 Flags:
 `)
 		fs.PrintDefaults()
@@ -229,6 +234,11 @@ func runAgent(ctx context.Context, c config.Config, stderr io.Writer) error {
 		muted = m
 	}
 	gate := gateConfig(c)
+	// A WAV read as fast as possible is not real time: without waiting for
+	// the service's acknowledgements it would outrun the bounded send queue
+	// and drop the interaction. The microphone, stdin and a paced file keep
+	// real-time streaming.
+	gate.Lockstep = isFile(c.Audio.Input) && !c.Audio.Paced
 	var deps agent.Deps
 	if lp := openPresence(c, muted, log); lp != nil {
 		defer lp.close()
@@ -270,6 +280,13 @@ func runAgent(ctx context.Context, c config.Config, stderr io.Writer) error {
 		return err
 	}
 	log.Info("wakegate stopped", "cause", context.Cause(ctx))
+	if n := a.Failures(); n > 0 && c.Audio.Input != "" {
+		// A file or stdin ends by itself, usually in a script: failed
+		// interactions must show in the exit status, not only in the log.
+		// A microphone run ends when it is told to, and its failures were
+		// shown on the light as they happened.
+		return fmt.Errorf("run: %d interaction(s) failed and their audio was dropped (the log says why)", n)
+	}
 	return nil
 }
 
@@ -291,6 +308,10 @@ func serviceReport(log *slog.Logger, addr string) func(bool) {
 		}
 	}
 }
+
+// isFile says whether the configured input is a WAV file (not the
+// microphone, not stdin).
+func isFile(in string) bool { return in != "" && in != "-" }
 
 func inputName(in string) string {
 	switch in {
