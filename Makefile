@@ -3,7 +3,7 @@ GO       ?= go
 BIN      ?= bin
 PREFIX   ?= /usr/local
 
-.PHONY: help build run test test-deps vet proto fixtures fixtures-check bench bench-wakeword models clean
+.PHONY: help build run test test-deps vet proto fixtures fixtures-check bench bench-wakeword bench-heldout models clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ bench: ## hot-path benchmarks (see BENCHMARKS.md)
 
 bench-wakeword: ## wake-word accuracy and CPU against Porcupine and openWakeWord (builds the dev corpus; ~30 min)
 	bench/run-bench.sh
+
+bench-heldout: ## alexa on speakers it never trained on: trains a model holding out 30 % of the sessions, scores it (~25 min)
+	bench/heldout-check.sh
 
 models: ## retrain models/alexa.wgm and models/computer.wgm from scratch (builds the corpora; ~1 h)
 	bench/train-models.sh

@@ -18,13 +18,18 @@
 #
 # Environment: CORPUS (default /work/corpus), WAKEGATE (a command with the
 # train subcommand; default: bin/wakegate, built here), STEPS_ALEXA (8000),
-# STEPS_COMPUTER (5000), CHANNELS_ALEXA / CHANNELS_COMPUTER (network width, 64), SEED (1). The corpora are built when missing
+# STEPS_COMPUTER (5000), CHANNELS_ALEXA / CHANNELS_COMPUTER (network width, 64), SEED (1),
+# VAL (percent of recording sessions held out, 10), MODELS (output folder,
+# models; bench/heldout-check.sh sets both). The corpora are built when missing
 # (../shared/bench/corpus/build-dev.sh and scripts/tts-corpus.sh, which
 # apt-get install their tools when run as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CORPUS=${CORPUS:-/work/corpus}
 SEED=${SEED:-1}
+VAL=${VAL:-10}
+MODELS=${MODELS:-models}
+mkdir -p "$MODELS"
 if [ -z "${WAKEGATE:-}" ]; then
   mkdir -p bin
   go build -o bin/wakegate ./cmd/wakegate
@@ -46,17 +51,17 @@ for w in "${words[@]}"; do
       # them more often than the more numerous synthesized ones: real
       # voices anchor the word, synthesized ones widen it.
       real="$CORPUS/dev/pos/alexa/dev"
-      $WAKEGATE train --word alexa --seed "$SEED" --steps "${STEPS_ALEXA:-8000}" --channels "${CHANNELS_ALEXA:-64}" \
+      $WAKEGATE train --word alexa --seed "$SEED" --val "$VAL" --steps "${STEPS_ALEXA:-8000}" --channels "${CHANNELS_ALEXA:-64}" \
         --pos "$real" --pos "$real" --pos "$real" --pos "$real" --pos "$CORPUS/tts/pos/alexa" \
         --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/computer" \
         --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \
-        --out models/alexa.wgm ;;
+        --out "$MODELS/alexa.wgm" ;;
     computer)
-      $WAKEGATE train --word computer --seed "$SEED" --steps "${STEPS_COMPUTER:-5000}" --channels "${CHANNELS_COMPUTER:-64}" \
+      $WAKEGATE train --word computer --seed "$SEED" --val "$VAL" --steps "${STEPS_COMPUTER:-5000}" --channels "${CHANNELS_COMPUTER:-64}" \
         --pos "$CORPUS/tts/pos/computer" \
         --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/alexa" \
         --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \
-        --out models/computer.wgm ;;
+        --out "$MODELS/computer.wgm" ;;
     *) echo "train-models: unknown word $w" >&2; exit 2 ;;
   esac
 done
