@@ -458,7 +458,7 @@ func TestRunDeviceAndPacedFlags(t *testing.T) {
 }
 
 // TestRunInputServiceDown: replaying a file whose wake word cannot reach
-// the service exits with an error naming the failed interaction, so a
+// the service exits with an error counting the failed interaction, so a
 // script does not take the run for a success.
 func TestRunInputServiceDown(t *testing.T) {
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
