@@ -468,20 +468,21 @@ func TestRunInputServiceDown(t *testing.T) {
 	addr := lis.Addr().String()
 	lis.Close() // nothing listens there
 	cfg := writeConfig(t, t.TempDir(), addr, abs(t, "../../testdata/fixtures/wake_in_sentence.wav"), "", false)
-	var errOut bytes.Buffer
-	err = dispatch(context.Background(), []string{"run", "--config", cfg}, &bytes.Buffer{}, &errOut)
+	// Locked: run makes its logger the default one, which the test
+	// service below logs to from its own goroutine.
+	var errDown, errUp lockedBuffer
+	err = dispatch(context.Background(), []string{"run", "--config", cfg}, &bytes.Buffer{}, &errDown)
 	if err == nil || !strings.Contains(err.Error(), "1 interaction(s) failed") {
-		t.Fatalf("run with the service down: %v, want 1 interaction(s) failed\n%s", err, errOut.String())
+		t.Fatalf("run with the service down: %v, want 1 interaction(s) failed\n%s", err, errDown.String())
 	}
 
 	// With the service up, the same file exits cleanly, and its audio
 	// arrived: a file read faster than real time must not outrun the
 	// bounded send queue.
-	errOut.Reset()
 	svc, addr := startService(t)
 	cfg = writeConfig(t, t.TempDir(), addr, abs(t, "../../testdata/fixtures/wake_in_sentence.wav"), "", false)
-	if err := dispatch(context.Background(), []string{"run", "--config", cfg}, &bytes.Buffer{}, &errOut); err != nil {
-		t.Fatalf("run with the service up: %v\n%s", err, errOut.String())
+	if err := dispatch(context.Background(), []string{"run", "--config", cfg}, &bytes.Buffer{}, &errUp); err != nil {
+		t.Fatalf("run with the service up: %v\n%s", err, errUp.String())
 	}
 	if recs := svc.Records(); len(recs) != 1 || recs[0].Bytes == 0 {
 		t.Fatalf("service records: %+v", recs)
