@@ -30,6 +30,8 @@ CORPUS=${CORPUS:-/work/corpus}
 SEED=${SEED:-1}
 VAL=${VAL:-10}
 MODELS=${MODELS:-models}
+REAL_ALEXA=${REAL_ALEXA:-8}
+[[ $REAL_ALEXA =~ ^[1-9][0-9]*$ ]] || { echo "train-models: REAL_ALEXA=$REAL_ALEXA is not a positive whole number" >&2; exit 2; }
 mkdir -p "$MODELS"
 if [ -z "${WAKEGATE:-}" ]; then
   mkdir -p bin
@@ -50,11 +52,11 @@ for w in "${words[@]}"; do
     alexa)
       # The real recordings are listed several times so that a batch draws
       # them more often than the more numerous synthesized ones: real
-      # voices anchor the word, synthesized ones widen it. Eight beat four
-      # and two on speakers held out of training (make bench-heldout;
-      # BENCHMARKS.md has the figures).
+      # voices anchor the word, synthesized ones widen it. On speakers
+      # held out of training (make bench-heldout), eight beat two, four
+      # and twelve.
       real=()
-      for _ in $(seq "${REAL_ALEXA:-8}"); do real+=(--pos "$CORPUS/dev/pos/alexa/dev"); done
+      for _ in $(seq "$REAL_ALEXA"); do real+=(--pos "$CORPUS/dev/pos/alexa/dev"); done
       $WAKEGATE train --word alexa --seed "$SEED" --val "$VAL" --steps "${STEPS_ALEXA:-8000}" --channels "${CHANNELS_ALEXA:-64}" \
         "${real[@]}" --pos "$CORPUS/tts/pos/alexa" \
         --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/computer" \
