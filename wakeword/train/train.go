@@ -104,23 +104,25 @@ type ValStats struct {
 	MissAt float64
 	// FPAt is the share of held-out negatives that reach Threshold.
 	FPAt float64
-	// Threshold is the strict operating point: the smallest threshold
-	// that 99 % of the held-out negatives stay below (at least 0.5).
+	// Threshold is the operating point the model ships with
+	// (defaultThreshold): the strictest that keeps the held-out misses
+	// within budget.
 	Threshold float64
-	// MissStrict is the miss rate at that threshold.
-	MissStrict float64
+	// FPStrict is the share of held-out negatives that reach Threshold.
+	FPStrict float64
 }
 
 func (v ValStats) String() string {
-	return fmt.Sprintf("val loss %.3f miss %.1f%% fp %.1f%% @0.5, miss %.1f%% @%.3f", v.Loss, 100*v.MissAt, 100*v.FPAt, 100*v.MissStrict, v.Threshold)
+	return fmt.Sprintf("val loss %.3f miss %.1f%% fp %.1f%% @0.5, fp %.2f%% @%.6f", v.Loss, 100*v.MissAt, 100*v.FPAt, 100*v.FPStrict, v.Threshold)
 }
 
 // example is one augmented training or validation sequence.
 type example struct {
 	x      []float32 // T × Mels, normalised
 	pos    bool
-	lo, hi int // positives: frames where the score must peak
-	pre    int // positives: frames before this one are negatives
+	noisy  bool // positives: augmented (noise, reverberation...), not clean
+	lo, hi int  // positives: frames where the score must peak
+	pre    int  // positives: frames before this one are negatives
 	frames int
 }
 
@@ -266,7 +268,7 @@ func (g *gen) positive(r *rand.Rand, c *clip, aug bool) example {
 	lo := g.frameAt(on + min(dur*6/10, SampleRate*45/100))
 	hi := g.frameAt(off + SampleRate*3/10)
 	lo, hi = max(lo, 0), min(hi, T-1)
-	return example{x: f, pos: true, lo: lo, hi: max(hi, lo), pre: max(g.frameAt(on+SampleRate/10), 0), frames: T}
+	return example{x: f, pos: true, noisy: aug, lo: lo, hi: max(hi, lo), pre: max(g.frameAt(on+SampleRate/10), 0), frames: T}
 }
 
 // negative builds a training sequence from a stretch of a negative clip,
@@ -665,7 +667,7 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 				copy(best, m.Params)
 			}
 			o.Log.Info("train: validation", "step", step, "train_loss", tl, "val_loss", vs.Loss,
-				"miss", vs.MissAt, "fp", vs.FPAt, "miss_strict", vs.MissStrict, "threshold", vs.Threshold, "best", better)
+				"miss", vs.MissAt, "fp", vs.FPAt, "threshold", vs.Threshold, "fp_strict", vs.FPStrict, "best", better)
 			if o.Progress != nil {
 				mark := ""
 				if better {
@@ -722,8 +724,9 @@ func progress(w io.Writer, step, total int, loss float64, el time.Duration, plai
 
 // clipScores runs the network over each validation example and returns
 // the best score of each (what a detector would compare with its
-// threshold) and the mean loss.
-func clipScores(n *seqNet, m *nn.Model, val []example) (pos, neg []float64, loss float64) {
+// threshold), positives split into clean and augmented ones, and the mean
+// loss.
+func clipScores(n *seqNet, m *nn.Model, val []example) (clean, noisy, neg []float64, loss float64) {
 	var dz []float32
 	for _, ex := range val {
 		z := n.forward(m.Params, ex.x)
@@ -737,36 +740,68 @@ func clipScores(n *seqNet, m *nn.Model, val []example) (pos, neg []float64, loss
 			best = max(best, v)
 		}
 		s := float64(nn.Sigmoid(best))
-		if ex.pos {
-			pos = append(pos, s)
-		} else {
+		switch {
+		case !ex.pos:
 			neg = append(neg, s)
+		case ex.noisy:
+			noisy = append(noisy, s)
+		default:
+			clean = append(clean, s)
 		}
 	}
-	return pos, neg, loss / float64(max(len(val), 1))
+	return clean, noisy, neg, loss / float64(max(len(val), 1))
 }
 
 func validate(n *seqNet, m *nn.Model, val []example) ValStats {
-	pos, neg, loss := clipScores(n, m, val)
+	clean, noisy, neg, loss := clipScores(n, m, val)
+	pos := slices.Concat(clean, noisy)
 	vs := ValStats{Loss: loss}
 	vs.MissAt = share(pos, func(s float64) bool { return s < 0.5 })
 	vs.FPAt = share(neg, func(s float64) bool { return s >= 0.5 })
-	vs.Threshold = strictThreshold(neg)
-	vs.MissStrict = share(pos, func(s float64) bool { return s < vs.Threshold })
+	vs.Threshold = defaultThreshold(clean, noisy)
+	vs.FPStrict = share(neg, func(s float64) bool { return s >= vs.Threshold })
 	return vs
 }
 
-// strictThreshold is just above the best score of 99 % of the held-out
-// negatives (the last percent is typically a near-homophone of the word),
-// but at least 0.5 and at most 0.9999.
-func strictThreshold(neg []float64) float64 {
-	if len(neg) == 0 {
-		return 0.5
+// The miss budget of the default operating point: the Alexa Built-in
+// limits (misses at most 10 % in quiet, 20 % in noise) halved, for the
+// speakers and rooms the held-out files do not cover.
+const (
+	missBudgetClean = 0.05
+	missBudgetNoisy = 0.10
+	// maxThreshold keeps a model whose held-out positives all saturate
+	// from demanding a score that only exact training conditions reach.
+	maxThreshold = 0.99999
+)
+
+// defaultThreshold is the strictest threshold at which the held-out
+// positives stay within the miss budget, clean and augmented, and at
+// least 0.5.
+//
+// It is set from the positives because the held-out negatives cannot set
+// it: they are short clips of the training kinds of negative, and all of
+// them together are minutes, not the hours of conversation a rate of one
+// false alarm in ten hours is about: for alexa, 99 % of them score below
+// 0.5, a threshold that fires about 17 times an hour on the bench's
+// speech. Whatever the misses allow is spent on fewer false alarms.
+func defaultThreshold(clean, noisy []float64) float64 {
+	if len(clean)+len(noisy) == 0 {
+		return 0.5 // nothing held out to measure misses on
 	}
-	s := slices.Clone(neg)
-	slices.Sort(s)
-	q := s[min(len(s)-1, len(s)*99/100)]
-	return min(max(0.5, q+1e-4), 0.9999)
+	t := maxThreshold
+	for _, set := range []struct {
+		s      []float64
+		budget float64
+	}{{clean, missBudgetClean}, {noisy, missBudgetNoisy}} {
+		if len(set.s) == 0 {
+			continue
+		}
+		s := slices.Sorted(slices.Values(set.s))
+		// Scores at or above s[k] are detected: len-k of them.
+		k := int(set.budget * float64(len(s)))
+		t = min(t, s[k])
+	}
+	return max(t, 0.5)
 }
 
 func share(xs []float64, f func(float64) bool) float64 {
@@ -782,13 +817,13 @@ func share(xs []float64, f func(float64) bool) float64 {
 	return float64(n) / float64(len(xs))
 }
 
-// calibrate sets the model's default threshold (the strict validation
-// point) and its timing figures: the median word length of the training
-// positives and the median delay from the word's end to the first frame
-// over the threshold on held-out positives.
+// calibrate sets the model's default threshold (defaultThreshold) and its
+// timing figures: the median word length of the training positives and the
+// median delay from the word's end to the first frame over the threshold
+// on held-out positives.
 func calibrate(n *seqNet, m *nn.Model, val []example, d *Data) {
-	_, neg, _ := clipScores(n, m, val)
-	m.Threshold = float32(strictThreshold(neg))
+	clean, noisy, _, _ := clipScores(n, m, val)
+	m.Threshold = float32(defaultThreshold(clean, noisy))
 	var lens []int
 	for _, c := range d.Pos {
 		lens = append(lens, c.off-c.on)

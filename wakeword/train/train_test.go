@@ -327,7 +327,11 @@ func TestDetectJSON(t *testing.T) {
 	// Read by a person, the damaged file fails the command, after the
 	// good file was still reported.
 	out.Reset()
+	errb.Reset()
 	err := DetectMain(context.Background(), []string{"--wakeword", model, wav, bad}, &out, &errb)
+	if want := fmt.Sprintf("word %q, threshold %.6f", "chirp", res.Model.Threshold); !strings.Contains(errb.String(), want) {
+		t.Errorf("stderr %q does not name the operating point (%s)", errb.String(), want)
+	}
 	if err == nil || !strings.Contains(err.Error(), "1 of 2 files") {
 		t.Errorf("readable detect with a damaged file: err = %v", err)
 	}
@@ -583,5 +587,42 @@ func TestSplit(t *testing.T) {
 	}
 	if err := Main(context.Background(), []string{"--split"}, &out, &errb); err == nil {
 		t.Error("--split without folders accepted")
+	}
+}
+
+func TestDefaultThreshold(t *testing.T) {
+	ramp := func(n int, lo, hi float64) []float64 { // n scores from lo to hi, shuffled
+		s := make([]float64, n)
+		for i := range s {
+			s[(i*7)%n] = lo + (hi-lo)*float64(i)/float64(n-1)
+		}
+		return s
+	}
+	tests := []struct {
+		name         string
+		clean, noisy []float64
+		want         float64
+	}{
+		// 40 clean: 5 % may be missed, so the 3rd lowest (index 2) is the
+		// strictest threshold that detects 38.
+		{"clean sets it", ramp(40, 0.9, 0.999), ramp(40, 0.95, 0.9999), 0.9 + 0.099*2/39},
+		// 40 noisy: 10 % may be missed, index 4.
+		{"noisy sets it", ramp(40, 0.99, 0.9999), ramp(40, 0.6, 0.99), 0.6 + 0.39*4/39},
+		{"saturated", []float64{1, 1, 1}, []float64{1, 1}, maxThreshold},
+		{"never below 0.5", ramp(20, 0.01, 0.4), nil, 0.5},
+		{"only clean held out", ramp(20, 0.7, 0.8), nil, 0.7 + 0.1*1/19},
+		{"nothing held out", nil, nil, 0.5},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := defaultThreshold(tc.clean, tc.noisy)
+			if math.Abs(got-tc.want) > 1e-12 {
+				t.Fatalf("defaultThreshold = %v, want %v", got, tc.want)
+			}
+			miss := func(s []float64) float64 { return share(s, func(v float64) bool { return v < got }) }
+			if tc.want > 0.5 && tc.want < maxThreshold && (miss(tc.clean) > missBudgetClean || miss(tc.noisy) > missBudgetNoisy) {
+				t.Errorf("misses %.3f clean, %.3f noisy exceed the budget", miss(tc.clean), miss(tc.noisy))
+			}
+		})
 	}
 }
