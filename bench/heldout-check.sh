@@ -22,6 +22,7 @@
 # CORPUS/xv: the model, the bench output and the training log).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 export CORPUS=${CORPUS:-/work/corpus} SEED=${SEED:-1} VAL=${VAL:-30}
 XV=${XV:-$CORPUS/xv}
 mkdir -p "$XV/bench/results"
@@ -48,7 +49,7 @@ trap 'rm -f "$sec"' EXIT
   echo "recording sessions of pos/alexa/dev held out (\`--val $VAL\`; training took $mins min), scored by"
   echo "\`bench/run-bench.sh\` with the same scorer and peers. pos/alexa/heldout and heldout_snr10 are"
   echo "the $nheld recordings of those sessions (\`wakegate train --split --seed $SEED --val $VAL\`), clean and"
-  echo "in noise: one missed file is $(awk -v n="$nheld" 'BEGIN{printf "%.1f", 100/n}') %. Thresholds are chosen"
+  echo "in noise: one missed file is $(pct 1 "$nheld") %. Thresholds are chosen"
   echo "on the dev sets as above, never on the held-out ones. Two biases, in opposite directions: this model"
   echo "learnt from fewer speakers than the shipped one, and the trainer kept the checkpoint with the lowest"
   echo "validation loss on these same sessions. The peers' columns are the same files."
