@@ -61,9 +61,10 @@ and pitch, room reverberation, level, noise at -2..30 dB SNR, band warping
 and masking). From an eighth into the run, the negatives that score
 highest are mined every sixteenth of it and drawn for half the negative
 examples. A part of the files, by recording session, is held out, and the
-model with the lowest held-out loss is written. Its default threshold is
-the strictest that still detects 95 % of the held-out positives clean and
-90 % of them augmented (at least 0.5, at most 0.99999).
+model with the lowest held-out loss is written. Its default threshold aims
+at 3 false alarms in 24 hours (the Alexa Built-in limit) on the held-out
+negatives, heard whole: counted where they are long enough, otherwise
+extrapolated from how their false alarms fall with the threshold.
 
 `)
 		fs.PrintDefaults()
@@ -130,9 +131,9 @@ the strictest that still detects 95 % of the held-out positives clean and
 	if err := res.Model.Save(*out); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "train: wrote %s (%s, %d parameters) in %s\ntrain: loss %.4f -> %.4f; %s; threshold %.4f, end lag %d ms, word %d ms\n",
+	fmt.Fprintf(stdout, "train: wrote %s (%s, %d parameters) in %s\ntrain: loss %.4f -> %.4f; %s; end lag %d ms, word %d ms\ntrain: %s\n",
 		*out, res.Model.Word, len(res.Model.Params), res.Duration.Round(time.Second), res.FirstLoss, res.LastLoss,
-		res.Val, res.Model.Threshold, res.Model.EndLagSamples/16, res.Model.WordSamples/16)
+		res.Val, res.Model.EndLagSamples/16, res.Model.WordSamples/16, res.Calib)
 	return nil
 }
 

@@ -590,39 +590,81 @@ func TestSplit(t *testing.T) {
 	}
 }
 
-func TestDefaultThreshold(t *testing.T) {
-	ramp := func(n int, lo, hi float64) []float64 { // n scores from lo to hi, shuffled
-		s := make([]float64, n)
-		for i := range s {
-			s[(i*7)%n] = lo + (hi-lo)*float64(i)/float64(n-1)
+// tailFiles makes one-minute negative "files" of frames at logit -8 (50
+// a second) holding n events, one frame each in its own 2 s slot, whose
+// peaks are the quantiles of an exponential tail: the rate of events above
+// z is n/hours·e^(-z/scale).
+func tailFiles(hours float64, n int, scale float64) [][]float32 {
+	const fps = 50
+	frames := int(hours * 3600 * fps)
+	var files [][]float32
+	for f := 0; f < frames; f += 60 * fps {
+		x := make([]float32, min(60*fps, frames-f))
+		for i := range x {
+			x[i] = -8
 		}
-		return s
+		files = append(files, x)
 	}
+	for i := 0; i < n; i++ {
+		slot := i * (frames / n) / (2 * fps) * 2 * fps
+		files[slot/(60*fps)][slot%(60*fps)] = float32(-scale * math.Log((float64(i)+0.5)/float64(n)))
+	}
+	return files
+}
+
+func TestThresholdForRate(t *testing.T) {
+	logit := func(p float64) float64 { return math.Log(p / (1 - p)) }
 	tests := []struct {
 		name         string
-		clean, noisy []float64
-		want         float64
+		hours        float64
+		events       int
+		scale        float64
+		wantZ, tolZ  float64 // logit of the threshold
+		extrapolated bool
 	}{
-		// 40 clean: 5 % may be missed, so the 3rd lowest (index 2) is the
-		// strictest threshold that detects 38.
-		{"clean sets it", ramp(40, 0.9, 0.999), ramp(40, 0.95, 0.9999), 0.9 + 0.099*2/39},
-		// 40 noisy: 10 % may be missed, index 4.
-		{"noisy sets it", ramp(40, 0.99, 0.9999), ramp(40, 0.6, 0.99), 0.6 + 0.39*4/39},
-		{"saturated", []float64{1, 1, 1}, []float64{1, 1}, maxThreshold},
-		{"never below 0.5", ramp(20, 0.01, 0.4), nil, 0.5},
-		{"only clean held out", ramp(20, 0.7, 0.8), nil, 0.7 + 0.1*1/19},
-		{"nothing held out", nil, nil, 0.5},
+		// Under an hour, 20 events an hour falling by e every 2 logits:
+		// 20·e^(-z/2) = 1/8 at z = 2·ln(160).
+		{"extrapolated", 0.8, 16, 2, 2 * math.Log(160), 0.6, true},
+		{"steep tail", 0.8, 16, 1, math.Log(160), 0.3, true},
+		{"more events than the fit uses", 0.8, 80, 1, math.Log(800), 0.3, true},
+		// 40 h allow 5 events: just above the 6th highest.
+		{"counted", 40, 800, 2, -2 * math.Log(5.5/800), 0.01, false},
+		{"capped", 0.8, 16, 6, logit(maxThreshold), 1e-9, true},
+		// Too few events to fit: just above the highest.
+		{"few events", 0.8, 3, 2, -2 * math.Log(0.5/3), 0.01, false},
+		{"no events", 0.8, 0, 2, 0, 1e-9, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := defaultThreshold(tc.clean, tc.noisy)
-			if math.Abs(got-tc.want) > 1e-12 {
-				t.Fatalf("defaultThreshold = %v, want %v", got, tc.want)
+			files := tailFiles(tc.hours, tc.events, tc.scale)
+			cal := thresholdForRate(files, tc.hours, 50, falseAlarmTarget)
+			if z := logit(cal.Threshold); math.Abs(z-tc.wantZ) > tc.tolZ {
+				t.Errorf("threshold %v (logit %.2f), want logit %.2f ± %.2f; %v", cal.Threshold, z, tc.wantZ, tc.tolZ, cal)
 			}
-			miss := func(s []float64) float64 { return share(s, func(v float64) bool { return v < got }) }
-			if tc.want > 0.5 && tc.want < maxThreshold && (miss(tc.clean) > missBudgetClean || miss(tc.noisy) > missBudgetNoisy) {
-				t.Errorf("misses %.3f clean, %.3f noisy exceed the budget", miss(tc.clean), miss(tc.noisy))
+			if cal.Events != tc.events {
+				t.Errorf("%d events, want %d", cal.Events, tc.events)
+			}
+			if (cal.Scale != 0) != tc.extrapolated {
+				t.Errorf("extrapolated = %v, want %v; %v", cal.Scale != 0, tc.extrapolated, cal)
+			}
+			if tc.extrapolated && tc.name != "capped" && math.Abs(cal.Rate-falseAlarmTarget) > 1e-9 {
+				t.Errorf("rate %v at the threshold, want the target", cal.Rate)
 			}
 		})
+	}
+	if cal := thresholdForRate(nil, 0, 50, falseAlarmTarget); cal.Threshold != 0.5 {
+		t.Errorf("no audio: threshold %v, want 0.5", cal.Threshold)
+	}
+}
+
+func TestEventPeaks(t *testing.T) {
+	lo := float32(-9)
+	files := [][]float32{
+		{lo, 1, 3, 2, lo, lo, lo, 0.5, lo, lo, lo, lo, lo, 4}, // 1..2 is one event (gap 4 <= 4), then 4 after a gap of 6
+		{2, lo, lo, lo, lo, lo, -3},                           // -3 is below the base
+	}
+	got := eventPeaks(files, -2, 4)
+	if want := []float64{3, 4, 2}; !slices.Equal(got, want) {
+		t.Errorf("eventPeaks = %v, want %v", got, want)
 	}
 }
