@@ -858,6 +858,8 @@ type Calibration struct {
 	Rate      float64 // false alarms per hour at Threshold: fitted, or counted
 }
 
+// String reports the threshold and the figures it came from, for the
+// trainer's last line.
 func (c Calibration) String() string {
 	how := "counted"
 	if c.Scale != 0 {
