@@ -14,6 +14,7 @@ func init() {
 		command{"devices", "list the audio capture and playback devices", devicesMain},
 		command{"detect", "run wake-word files over WAV or FLAC files (readable, or the bench's JSON engine format)", train.DetectMain},
 		command{"train", "train a speaker-independent wake-word model from folders of recordings", train.Main},
+		command{"calibrate", "set a trained model's default threshold from hours of audio that must not wake it", train.CalibrateMain},
 	)
 }
 

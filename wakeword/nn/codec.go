@@ -15,17 +15,21 @@ import (
 // Kind is the container kind of network model files.
 const Kind = "NNET"
 
-// Version is the payload format version this build writes and reads.
+// Version is the payload format version this build writes. It reads it
+// and every earlier one.
 //
-// Payload v1 (little-endian):
+// Payload v2 (little-endian):
 //
 //	u16 len, word (UTF-8)
 //	u16 HopSamples, WindowSamples, Mels, InKernel, Channels, Kernel, layers
 //	u16 × layers: dilations
 //	f32 Threshold, f32 LogFloor, i32 EndLagSamples, i32 WordSamples
+//	u16 ScoreFrames
 //	u32 number of parameters n (must equal the layout's)
 //	f32 × Mels Mean, f32 × Mels InvStd, f32 × n Params
-const Version = 1
+//
+// Payload v1 lacks ScoreFrames: its models score single frames.
+const Version = 2
 
 // ErrBadModel is wrapped by every error about a payload that does not
 // describe a usable network.
@@ -54,6 +58,7 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	w(m.LogFloor)
 	w(m.EndLagSamples)
 	w(m.WordSamples)
+	w(uint16(m.ScoreFrames))
 	w(uint32(len(m.Params)))
 	w(m.Mean)
 	w(m.InvStd)
@@ -61,10 +66,16 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// UnmarshalModel decodes a version-1 payload. Every length is checked
-// against the config before anything is allocated, and trailing bytes are
-// an error.
-func UnmarshalModel(payload []byte) (*Model, error) {
+// UnmarshalModel decodes a payload of the current Version. Every length
+// is checked against the config before anything is allocated, and
+// trailing bytes are an error.
+func UnmarshalModel(payload []byte) (*Model, error) { return decode(Version, payload) }
+
+// decode decodes a payload of any version this build reads.
+func decode(version uint16, payload []byte) (*Model, error) {
+	if version < 1 || version > Version {
+		return nil, &wakeword.VersionError{Kind: Kind, Version: version, Supported: Version}
+	}
 	r := bytes.NewReader(payload)
 	fail := func(what string, err error) (*Model, error) {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
@@ -115,6 +126,14 @@ func UnmarshalModel(payload []byte) (*Model, error) {
 	}
 	if err := rd(&m.WordSamples); err != nil {
 		return fail("timing", err)
+	}
+	m.ScoreFrames = 1
+	if version >= 2 {
+		var k uint16
+		if err := rd(&k); err != nil {
+			return fail("score frames", err)
+		}
+		m.ScoreFrames = int(k)
 	}
 	var np uint32
 	if err := rd(&np); err != nil {
@@ -186,10 +205,12 @@ func ReadModel(r io.Reader) (*Model, error) {
 	if kind != Kind {
 		return nil, fmt.Errorf("nn: %w %q (want %s)", wakeword.ErrUnknownKind, kind, Kind)
 	}
-	if version != Version {
-		return nil, fmt.Errorf("nn: %w", &wakeword.VersionError{Kind: Kind, Version: version, Supported: Version})
+	m, err := decode(version, payload)
+	var ve *wakeword.VersionError
+	if errors.As(err, &ve) {
+		return nil, fmt.Errorf("nn: %w", err)
 	}
-	return UnmarshalModel(payload)
+	return m, err
 }
 
 // LoadModel reads the model file at path.
@@ -208,10 +229,7 @@ func LoadModel(path string) (*Model, error) {
 
 func init() {
 	wakeword.Register(Kind, func(version uint16, payload []byte, opts wakeword.Options) (wakeword.Detector, error) {
-		if version != Version {
-			return nil, &wakeword.VersionError{Kind: Kind, Version: version, Supported: Version}
-		}
-		m, err := UnmarshalModel(payload)
+		m, err := decode(version, payload)
 		if err != nil {
 			return nil, err
 		}

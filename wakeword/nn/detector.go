@@ -24,6 +24,7 @@ type Detector struct {
 	frame []float32 // normalised log-mel frame
 	total int64     // samples pushed since Reset
 
+	recent   []float32 // the newest frames' logits, oldest first (Model.ScoreFrames at most)
 	score    float32
 	newFrame bool
 	quietTil int64 // no detection before this sample (refractory)
@@ -68,6 +69,7 @@ func NewDetector(m *Model, opts wakeword.Options) *Detector {
 		st:     NewStream(m),
 		thr:    ThresholdFor(m.Threshold, opts.Sensitivity),
 		refrac: int64(opts.RefractoryOrDefault().Seconds() * wakeword.SampleRate),
+		recent: make([]float32, 0, max(m.ScoreFrames, 1)),
 		buf:    make([]int16, m.Config.HopSamples),
 		frame:  make([]float32, m.Config.Mels),
 		energy: make([]float64, historyFrames),
@@ -93,6 +95,7 @@ func (d *Detector) Reset() {
 	d.st.Reset()
 	d.nbuf, d.total = 0, 0
 	d.score, d.newFrame = 0, false
+	d.recent = d.recent[:0]
 	d.quietTil = 0
 	d.epos, d.nframe = 0, 0
 }
@@ -122,7 +125,11 @@ func (d *Detector) Push(hop []int16) (wakeword.Detection, bool) {
 		return wakeword.Detection{}, false
 	}
 	d.m.Normalize(d.frame, d.fe.LogMel())
-	d.score = Sigmoid(d.st.Step(d.frame))
+	if len(d.recent) == cap(d.recent) {
+		d.recent = d.recent[:copy(d.recent, d.recent[1:])]
+	}
+	d.recent = append(d.recent, d.st.Step(d.frame))
+	d.score = Sigmoid(meanLogit(d.recent))
 	d.newFrame = true
 	end := d.total
 	d.energy[d.epos] = d.fe.Energy()

@@ -152,6 +152,43 @@ type Model struct {
 	// WordSamples is the typical duration of the word, the fallback for
 	// the start estimate when the energy envelope gives none.
 	WordSamples int32
+	// ScoreFrames is how many of the newest frames the score averages,
+	// as logits (1: each frame's own). A word holds the network's logit
+	// high for several frames in a row, where most false alarms are a
+	// spike of one or two, so the mean of three (60 ms) separates them
+	// better than any single frame: on the bench's development audio it
+	// halves the misses at no false alarm in 5 hours. See Smooth.
+	ScoreFrames int
+}
+
+// DefaultScoreFrames is the ScoreFrames of new models; files of payload
+// version 1, written before it existed, score single frames.
+const DefaultScoreFrames = 3
+
+// MaxScoreFrames bounds ScoreFrames (320 ms at a 20 ms hop).
+const MaxScoreFrames = 16
+
+// Smooth writes the score logits of a run of frame logits z from a fresh
+// state into dst (grown as needed) and returns it: the mean of the newest
+// ScoreFrames logits, or of all so far at the start. The Detector computes
+// the same one frame at a time.
+func (m *Model) Smooth(dst, z []float32) []float32 {
+	dst = slices.Grow(dst[:0], len(z))
+	k := max(m.ScoreFrames, 1)
+	for i := range z {
+		dst = append(dst, meanLogit(z[max(i+1-k, 0):i+1]))
+	}
+	return dst
+}
+
+// meanLogit is the mean of z, summed in order so that Smooth and the
+// Detector agree to the bit.
+func meanLogit(z []float32) float32 {
+	var sum float64
+	for _, v := range z {
+		sum += float64(v)
+	}
+	return float32(sum / float64(len(z)))
 }
 
 // DefaultLogFloor is ln of a band energy near what 16-bit quantisation
@@ -175,6 +212,7 @@ func NewModel(word string, cfg Config) *Model {
 		LogFloor:      DefaultLogFloor,
 		EndLagSamples: 4800, // 0.3 s until the model has heard enough
 		WordSamples:   11200,
+		ScoreFrames:   DefaultScoreFrames,
 	}
 	for i := range m.InvStd {
 		m.InvStd[i] = 1
@@ -203,6 +241,9 @@ func (m *Model) check() error {
 	}
 	if m.Word == "" {
 		return fmt.Errorf("empty word")
+	}
+	if m.ScoreFrames < 1 || m.ScoreFrames > MaxScoreFrames {
+		return fmt.Errorf("score averages %d frames, not 1..%d", m.ScoreFrames, MaxScoreFrames)
 	}
 	return nil
 }

@@ -3,9 +3,11 @@ package nn
 import (
 	"bytes"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/wakegate/wakegate/dsp"
@@ -232,5 +234,110 @@ func BenchmarkFeatures(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		fe.Push(hop)
+	}
+}
+
+func TestSmooth(t *testing.T) {
+	z := []float32{1, 3, 5, -4, 8}
+	tests := []struct {
+		k    int
+		want []float32
+	}{
+		{1, []float32{1, 3, 5, -4, 8}},
+		{2, []float32{1, 2, 4, 0.5, 2}},
+		{3, []float32{1, 2, 3, 4.0 / 3, 3}},
+		{16, []float32{1, 2, 3, 1.25, 2.6}},
+	}
+	for _, tc := range tests {
+		m := &Model{ScoreFrames: tc.k}
+		got := m.Smooth(nil, z)
+		if len(got) != len(tc.want) {
+			t.Fatalf("k=%d: %v", tc.k, got)
+		}
+		for i := range got {
+			if math.Abs(float64(got[i]-tc.want[i])) > 1e-6 {
+				t.Errorf("k=%d: %v, want %v", tc.k, got, tc.want)
+				break
+			}
+		}
+	}
+}
+
+// TestDetectorScoreIsSmoothed checks the Detector's score against Smooth
+// over the Stream's own logits, frame by frame, across a Reset.
+func TestDetectorScoreIsSmoothed(t *testing.T) {
+	m := randomModel(t)
+	m.ScoreFrames = 3
+	d := NewDetector(m, wakeword.Options{})
+	fe, err := dsp.NewFeatures(m.Config.FeatureConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := NewStream(m)
+	frame := make([]float32, m.Config.Mels)
+	for round := range 2 {
+		d.Reset()
+		fe.Reset()
+		st.Reset()
+		var z, scores []float32
+		var buf []int16
+		for _, hop := range noiseHops() {
+			d.Push(hop)
+			if s, fresh := d.Score(); fresh {
+				scores = append(scores, float32(s))
+			}
+			buf = append(buf, hop...)
+			if len(buf) == m.Config.HopSamples {
+				if fe.Push(buf) {
+					m.Normalize(frame, fe.LogMel())
+					z = append(z, st.Step(frame))
+				}
+				buf = buf[:0]
+			}
+		}
+		want := m.Smooth(nil, z)
+		if len(scores) != len(want) || len(want) < 10 {
+			t.Fatalf("round %d: %d scores, %d frames", round, len(scores), len(want))
+		}
+		for i := range want {
+			if scores[i] != Sigmoid(want[i]) {
+				t.Fatalf("round %d frame %d: score %v, want sigmoid(%v) = %v", round, i, scores[i], want[i], Sigmoid(want[i]))
+			}
+		}
+	}
+}
+
+// TestVersion1 reads a payload written before ScoreFrames existed: the
+// model scores single frames, and writing it again gives the current
+// version.
+func TestVersion1(t *testing.T) {
+	m := randomModel(t)
+	v2, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// v1 is v2 without the two bytes of ScoreFrames, which follow the
+	// timing figures: 4 bytes before the parameter count.
+	at := len(v2) - 4*(2*m.Config.Mels+len(m.Params)) - 4 - 2
+	v1 := append(bytes.Clone(v2[:at]), v2[at+2:]...)
+	var file bytes.Buffer
+	if err := wakeword.WriteContainer(&file, Kind, 1, v1); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadModel(&file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ScoreFrames != 1 || got.Threshold != m.Threshold || !slices.Equal(got.Params, m.Params) {
+		t.Fatalf("v1 model: ScoreFrames %d, threshold %v", got.ScoreFrames, got.Threshold)
+	}
+	if _, err := UnmarshalModel(v1); !errors.Is(err, ErrBadModel) {
+		t.Errorf("a v1 payload read as v2: %v", err)
+	}
+	for _, k := range []int{0, MaxScoreFrames + 1} {
+		m.ScoreFrames = k
+		if _, err := m.MarshalBinary(); err == nil {
+			t.Errorf("ScoreFrames %d encoded", k)
+		}
 	}
 }

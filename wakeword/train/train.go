@@ -726,9 +726,10 @@ func progress(w io.Writer, step, total int, loss float64, el time.Duration, plai
 
 // clipScores runs the network over each validation example and returns
 // the best score of each (what a detector would compare with its
-// threshold) and the mean loss.
+// threshold: the frames' logits averaged as m.Smooth does) and the mean
+// loss (of the frames' own logits, which training fits).
 func clipScores(n *seqNet, m *nn.Model, val []example) (pos, neg []float64, loss float64) {
-	var dz []float32
+	var dz, sm []float32
 	for _, ex := range val {
 		z := n.forward(m.Params, ex.x)
 		if cap(dz) < len(z) {
@@ -736,8 +737,9 @@ func clipScores(n *seqNet, m *nn.Model, val []example) (pos, neg []float64, loss
 		}
 		dz = dz[:len(z)]
 		loss += lossGrad(ex, z, dz)
+		sm = m.Smooth(sm, z)
 		best := float32(math.Inf(-1))
-		for _, v := range z {
+		for _, v := range sm {
 			best = max(best, v)
 		}
 		s := float64(nn.Sigmoid(best))
@@ -799,7 +801,7 @@ func calibrate(n *seqNet, m *nn.Model, val []example, d *Data, g *gen) Calibrati
 	var samples int
 	for _, c := range d.ValNeg {
 		z := n.forward(m.Params, g.features(c.x, 1, 0, 0))
-		logits = append(logits, slices.Clone(z))
+		logits = append(logits, m.Smooth(nil, z))
 		samples += len(c.x)
 	}
 	perSecond := (SampleRate + m.Config.HopSamples - 1) / m.Config.HopSamples
@@ -820,7 +822,7 @@ func calibrate(n *seqNet, m *nn.Model, val []example, d *Data, g *gen) Calibrati
 		if !ex.pos {
 			continue
 		}
-		z := n.forward(m.Params, ex.x)
+		z := m.Smooth(nil, n.forward(m.Params, ex.x))
 		for t, v := range z {
 			if nn.Sigmoid(v) >= m.Threshold {
 				// The word ended about 0.3 s before hi (see positive).
@@ -865,7 +867,7 @@ func (c Calibration) String() string {
 	if c.Scale != 0 {
 		how = fmt.Sprintf("extrapolated: the rate falls by e every %.2f logits", c.Scale)
 	}
-	return fmt.Sprintf("threshold %.6f for %.3f false alarms/h (%d events in %.2f h of held-out negatives; %s)",
+	return fmt.Sprintf("threshold %.6f for %.3f false alarms/h (%d events in %.2f h of negative audio; %s)",
 		c.Threshold, c.Rate, c.Events, c.Hours, how)
 }
 

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Synthesize hours of speech for `wakegate calibrate`: audio that must never
+# wake the device, never used to train a model, long enough to count a
+# false-alarm rate of 3 in 24 hours instead of extrapolating it.
+#
+# usage: scripts/calib-corpus.sh OUT
+#
+# OUT gets 16 kHz mono s16 WAV files of about two minutes each, one voice
+# per file, reading running prose: the doc comments of the Go standard
+# library (GOROOT/src), a text neither the bench's negative speech
+# (fortunes, licences) nor the training negatives (words of the Go
+# specification, real recordings) read. Voices as in scripts/tts-corpus.sh:
+# espeak-ng English voices and variants (seven files in ten), flite
+# (kal, kal16, awb, rms, slt; two in ten) and festival (kal_diphone), each
+# at a random speed and pitch, peak-normalised to -3 dBFS as the bench's
+# negative speech is. Sentences with alex/alek/alec/lexa/lexi/comput are
+# left out. jobs.tsv lists each file's voice and text.
+#
+# Missing packages (espeak-ng, flite, festival, festvox-kallpc16k, sox) are
+# installed with apt-get when run as root. Choices are seeded (CALIB_SEED,
+# default 1): the same Go and package versions give the same files.
+# Finished files are kept, so rerunning only fills gaps.
+#
+# Environment: CALIB_SEED, CALIB_HOURS (default 10), CALIB_JOBS (default nproc).
+set -euo pipefail
+
+if [ $# -ne 1 ]; then
+  sed -n '2,/^set -e/p' "$0" | sed 's/^# \{0,1\}//; /^set -e/d'
+  exit 2
+fi
+out=$1
+seed=${CALIB_SEED:-1}
+hours=${CALIB_HOURS:-10}
+jobs=${CALIB_JOBS:-$(nproc)}
+[[ $hours =~ ^[1-9][0-9]*$ ]] || { echo "calib-corpus: CALIB_HOURS=$hours is not a positive whole number" >&2; exit 2; }
+
+need=()
+command -v espeak-ng >/dev/null || need+=(espeak-ng)
+command -v flite >/dev/null || need+=(flite)
+command -v text2wave >/dev/null || need+=(festival festvox-kallpc16k)
+command -v sox >/dev/null || need+=(sox)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "calib-corpus: installing ${need[*]}" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "calib-corpus: missing ${need[*]}; run as root to install them" >&2
+    exit 1
+  fi
+fi
+mkdir -p "$out"
+jobsfile=$(mktemp)
+sentences=$(mktemp)
+trap 'rm -f "$jobsfile" "$sentences"' EXIT
+
+# Sentences of the standard library's comments: comment lines joined into
+# paragraphs, split at full stops; lines that look like code, URLs or
+# directives are dropped, and so is anything too short to be prose.
+goroot=$(go env GOROOT)
+find "$goroot/src" -name '*.go' ! -name '*_test.go' ! -path '*/testdata/*' ! -path '*/vendor/*' | sort |
+  xargs awk '
+    /^[ \t]*\/\/[ \t]/ && !/\/\/(go:|line |\+build)/ {
+      s = $0; sub(/^[ \t]*\/\/[ \t]*/, "", s)
+      if (s ~ /[{}();=<>\[\]|\\_*`#@$]|:\/\/|^[ \t]*$/) { if (p != "") print p; p = ""; next }
+      p = p " " s; next
+    }
+    { if (p != "") print p; p = "" }
+    END { if (p != "") print p }' |
+  sed 's/\([.!?]\) \([A-Z]\)/\1\n\2/g' | sed 's/^ *//; s/ *$//' |
+  awk 'NF >= 5 && NF <= 40 && /^[A-Z][a-z]/ && /[.!?]$/' |
+  grep -viE 'alex|alek|alec|lexa|lexi|comput' | sort -u >"$sentences"
+n=$(wc -l <"$sentences")
+[ "$n" -gt 1000 ] || { echo "calib-corpus: only $n sentences of prose in $goroot/src" >&2; exit 1; }
+
+evoices=(en en-us en-gb en-gb-scotland en-gb-x-rp en-gb-x-gbclan en-gb-x-gbcwmd en-029)
+evariants=("" m1 m2 m3 m4 m5 m6 m7 m8 f1 f2 f3 f4 f5 croak whisper klatt klatt2 klatt3
+  Andy Annie Alicia Andrea Denis Gene Hugo Lee Mario Michael Mike Storm aunty belinda
+  benjamin caleb david ed edward grandma grandpa iven john linda max michel norbert
+  paul quincy rob robert shelby steph travis victor zac)
+fvoices=(kal kal16 awb rms slt)
+
+# Two minutes at about 160 words a minute: 320 words, drawn as whole
+# sentences in a seeded order.
+files=$((hours * 30))
+RANDOM=$seed
+mapfile -t all <"$sentences"
+for i in $(seq 1 "$files"); do
+  text="" words=0
+  while [ "$words" -lt 320 ]; do
+    s=${all[(RANDOM * 32768 + RANDOM) % n]}
+    text="$text $s"
+    words=$((words + $(wc -w <<<"$s")))
+  done
+  f=$(printf '%s/calib_%04d.wav' "$out" "$i")
+  case $((RANDOM % 10)) in
+    0) printf '%s\tfestival\tkal_diphone\t0.%s\t0\t%s\n' "$f" $((80 + RANDOM % 51)) "$text" ;;
+    1 | 2) printf '%s\tflite\t%s\t0.%s\t%s\t%s\n' "$f" "${fvoices[RANDOM % ${#fvoices[@]}]}" $((80 + RANDOM % 51)) $((80 + RANDOM % 121)) "$text" ;;
+    *)
+      v=${evoices[RANDOM % ${#evoices[@]}]}
+      var=${evariants[RANDOM % ${#evariants[@]}]}
+      [ -n "$var" ] && v="$v+$var"
+      printf '%s\tespeak\t%s\t%s\t%s\t%s\n' "$f" "$v" $((120 + RANDOM % 91)) $((20 + RANDOM % 61)) "$text" ;;
+  esac
+done >"$jobsfile"
+cp "$jobsfile" "$out/jobs.tsv"
+
+synth() { # one job-list line
+  IFS=$'\t' read -r file tool voice a b text <<<"$1"
+  [ -s "$file" ] && return 0
+  tmp="$file.tmp.wav"
+  case $tool in
+    espeak) espeak-ng -v "$voice" -s "$a" -p "$b" -w "$tmp" "$text" 2>/dev/null ;;
+    flite) flite -voice "$voice" --setf duration_stretch="$a" --setf int_f0_target_mean="$b" -t "$text" -o "$tmp" ;;
+    festival) printf '%s\n' "$text" | text2wave -eval "(voice_kal_diphone)" -eval "(Parameter.set 'Duration_Stretch $a)" -o "$tmp" ;;
+  esac
+  sox -R -q "$tmp" -r 16000 -c 1 -b 16 "$file" norm -3 && rm -f "$tmp" &&
+    echo "calib-corpus: ${file##*/}" >&2
+}
+export -f synth
+echo "calib-corpus: synthesizing $files files (~$hours h) into $out" >&2
+tr '\n' '\0' <"$jobsfile" | xargs -0 -P "$jobs" -I{} bash -c 'synth "$1"' _ {}
+find "$out" -name '*.tmp.wav' -delete
+h=$(find "$out" -name 'calib_*.wav' -print0 | xargs -0 soxi -D | awk '{s += $1} END {printf "%.2f", s / 3600}')
+echo "calib-corpus: $(find "$out" -name 'calib_*.wav' | wc -l) files, $h h in $out" >&2

@@ -1,0 +1,141 @@
+package train
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/wakegate/wakegate/wakeword/nn"
+)
+
+// TestCalibrate calibrates the synthetic model on audio that holds the
+// word itself (the hardest negatives there are) and checks the written
+// model: same weights, a threshold in range, and, since the audio is far
+// too short for any false alarm at 3 a day, a default that no longer
+// fires anywhere in it.
+func TestCalibrate(t *testing.T) {
+	res := trainSynthetic(t)
+	dir := t.TempDir()
+	model := filepath.Join(dir, "chirp.wgm")
+	if err := res.Model.Save(model); err != nil {
+		t.Fatal(err)
+	}
+	negDir := filepath.Join(dir, "neg")
+	if err := os.Mkdir(negDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(11, 12))
+	for i := range 4 {
+		var x []float32
+		for range 6 {
+			x = append(x, synthWord(r, false)...)
+		}
+		writeWAV(t, filepath.Join(negDir, "mix"+itoa(i)+".wav"), x)
+	}
+	bad := filepath.Join(negDir, "bad.wav")
+	if err := os.WriteFile(bad, []byte("RIFF\x00\x00"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	out := filepath.Join(dir, "calibrated.wgm")
+	var stdout, stderr bytes.Buffer
+	if err := CalibrateMain(context.Background(), []string{"--wakeword", model, "--out", out, negDir}, &stdout, &stderr); err != nil {
+		t.Fatal(err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "skipping "+bad) || !strings.Contains(stdout.String(), "skipped 1 unreadable") {
+		t.Errorf("the damaged file is not reported:\n%s%s", stdout.String(), stderr.String())
+	}
+	for _, want := range []string{"4 files", "threshold", "0.99999", "wrote " + out} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, stdout.String())
+		}
+	}
+	m, err := nn.LoadModel(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(m.Params, res.Model.Params) || m.Word != res.Model.Word {
+		t.Fatal("calibrate changed the weights or the word")
+	}
+	if !(m.Threshold >= 0.5 && m.Threshold <= maxThreshold) {
+		t.Fatalf("threshold %v out of range", m.Threshold)
+	}
+	if m.Threshold < maxThreshold {
+		stdout.Reset()
+		stderr.Reset()
+		err := DetectMain(context.Background(), []string{"--wakeword", out, filepath.Join(negDir, "mix0.wav"),
+			filepath.Join(negDir, "mix1.wav"), filepath.Join(negDir, "mix2.wav"), filepath.Join(negDir, "mix3.wav")}, &stdout, &stderr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(stdout.String(), " score ") {
+			t.Errorf("threshold %v still fires on its calibration audio:\n%s", m.Threshold, stdout.String())
+		}
+	}
+
+	// A rate the audio can count (here: anything) leaves the threshold at
+	// the bottom of its range, where every event is allowed.
+	stdout.Reset()
+	if err := CalibrateMain(context.Background(), []string{"--wakeword", model, "--rate", "1e9", "--out", out, negDir}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := nn.LoadModel(out); err != nil || m.Threshold != 0.5 {
+		t.Fatalf("counted rate: threshold %v, err %v\n%s", m.Threshold, err, stdout.String())
+	}
+}
+
+func TestCalibrateErrors(t *testing.T) {
+	res := trainSynthetic(t)
+	dir := t.TempDir()
+	model := filepath.Join(dir, "chirp.wgm")
+	if err := res.Model.Save(model); err != nil {
+		t.Fatal(err)
+	}
+	junk := filepath.Join(dir, "junk.wgm")
+	if err := os.WriteFile(junk, []byte("not a model"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(dir, "empty")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.wav")
+	if err := os.WriteFile(bad, []byte("RIFF"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--wakeword", model}, "no negative audio"},
+		{[]string{"--wakeword", model, "--rate", "0", empty}, "--rate"},
+		{[]string{"--wakeword", model, "--rate", "-1", empty}, "--rate"},
+		{[]string{"--wakeword", model, filepath.Join(dir, "missing")}, "no such file"},
+		{[]string{"--wakeword", model, empty}, "no .wav or .flac files"},
+		{[]string{"--wakeword", model, bad}, "none of the files could be read"},
+		{[]string{"--wakeword", junk, empty}, "junk.wgm"},
+	} {
+		var stdout, stderr bytes.Buffer
+		err := CalibrateMain(context.Background(), tc.args, &stdout, &stderr)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("calibrate %q: err %v, want %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+func TestLogit(t *testing.T) {
+	for _, z := range []float32{-15, -3, 0, 0.5, 4, 9.2, 11.5, 15} {
+		if got := logit(float64(nn.Sigmoid(z))); math.Abs(float64(got-z)) > 1e-3*max(1, float64(z*z)) {
+			t.Errorf("logit(sigmoid(%v)) = %v", z, got)
+		}
+	}
+	if logit(1) != 20 || logit(0) != -20 {
+		t.Errorf("saturated scores: %v %v", logit(1), logit(0))
+	}
+}
