@@ -5,7 +5,8 @@
 #
 # usage: scripts/calib-corpus.sh OUT
 #
-# OUT gets 16 kHz mono s16 WAV files of about two minutes each, one voice
+# OUT gets 16 kHz mono s16 WAV files of about 320 words each (1.7 min on
+# average; 300 files make 8.6 h), one voice
 # per file, reading running prose: the doc comments of the Go standard
 # library (GOROOT/src), a text neither the bench's negative speech
 # (fortunes, licences) nor the training negatives (words of the Go
@@ -21,7 +22,7 @@
 # default 1): the same Go and package versions give the same files.
 # Finished files are kept, so rerunning only fills gaps.
 #
-# Environment: CALIB_SEED, CALIB_HOURS (default 10), CALIB_JOBS (default nproc).
+# Environment: CALIB_SEED, CALIB_FILES (default 300), CALIB_JOBS (default nproc).
 set -euo pipefail
 
 if [ $# -ne 1 ]; then
@@ -30,24 +31,12 @@ if [ $# -ne 1 ]; then
 fi
 out=$1
 seed=${CALIB_SEED:-1}
-hours=${CALIB_HOURS:-10}
+files=${CALIB_FILES:-300}
 jobs=${CALIB_JOBS:-$(nproc)}
-[[ $hours =~ ^[1-9][0-9]*$ ]] || { echo "calib-corpus: CALIB_HOURS=$hours is not a positive whole number" >&2; exit 2; }
+[[ $files =~ ^[1-9][0-9]*$ ]] || { echo "calib-corpus: CALIB_FILES=$files is not a positive whole number" >&2; exit 2; }
 
-need=()
-command -v espeak-ng >/dev/null || need+=(espeak-ng)
-command -v flite >/dev/null || need+=(flite)
-command -v text2wave >/dev/null || need+=(festival festvox-kallpc16k)
-command -v sox >/dev/null || need+=(sox)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    echo "calib-corpus: installing ${need[*]}" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-  else
-    echo "calib-corpus: missing ${need[*]}; run as root to install them" >&2
-    exit 1
-  fi
-fi
+. "$(dirname "$0")/tts-lib.sh"
+tts_need calib-corpus
 mkdir -p "$out"
 jobsfile=$(mktemp)
 sentences=$(mktemp)
@@ -72,16 +61,8 @@ find "$goroot/src" -name '*.go' ! -name '*_test.go' ! -path '*/testdata/*' ! -pa
 n=$(wc -l <"$sentences")
 [ "$n" -gt 1000 ] || { echo "calib-corpus: only $n sentences of prose in $goroot/src" >&2; exit 1; }
 
-evoices=(en en-us en-gb en-gb-scotland en-gb-x-rp en-gb-x-gbclan en-gb-x-gbcwmd en-029)
-evariants=("" m1 m2 m3 m4 m5 m6 m7 m8 f1 f2 f3 f4 f5 croak whisper klatt klatt2 klatt3
-  Andy Annie Alicia Andrea Denis Gene Hugo Lee Mario Michael Mike Storm aunty belinda
-  benjamin caleb david ed edward grandma grandpa iven john linda max michel norbert
-  paul quincy rob robert shelby steph travis victor zac)
-fvoices=(kal kal16 awb rms slt)
-
-# Two minutes at about 160 words a minute: 320 words, drawn as whole
-# sentences in a seeded order.
-files=$((hours * 30))
+# 320 words (two minutes at 160 words a minute; the voices average
+# faster), drawn as whole sentences in a seeded order.
 RANDOM=$seed
 mapfile -t all <"$sentences"
 for i in $(seq 1 "$files"); do
@@ -104,21 +85,8 @@ for i in $(seq 1 "$files"); do
 done >"$jobsfile"
 cp "$jobsfile" "$out/jobs.tsv"
 
-synth() { # one job-list line
-  IFS=$'\t' read -r file tool voice a b text <<<"$1"
-  [ -s "$file" ] && return 0
-  tmp="$file.tmp.wav"
-  case $tool in
-    espeak) espeak-ng -v "$voice" -s "$a" -p "$b" -w "$tmp" "$text" 2>/dev/null ;;
-    flite) flite -voice "$voice" --setf duration_stretch="$a" --setf int_f0_target_mean="$b" -t "$text" -o "$tmp" ;;
-    festival) printf '%s\n' "$text" | text2wave -eval "(voice_kal_diphone)" -eval "(Parameter.set 'Duration_Stretch $a)" -o "$tmp" ;;
-  esac
-  sox -R -q "$tmp" -r 16000 -c 1 -b 16 "$file" norm -3 && rm -f "$tmp" &&
-    echo "calib-corpus: ${file##*/}" >&2
-}
-export -f synth
-echo "calib-corpus: synthesizing $files files (~$hours h) into $out" >&2
-tr '\n' '\0' <"$jobsfile" | xargs -0 -P "$jobs" -I{} bash -c 'synth "$1"' _ {}
+echo "calib-corpus: synthesizing $files files into $out" >&2
+tr '\n' '\0' <"$jobsfile" | TTS_LOG=calib-corpus xargs -0 -P "$jobs" -I{} bash -c 'tts_synth "$1"' _ {}
 find "$out" -name '*.tmp.wav' -delete
 h=$(find "$out" -name 'calib_*.wav' -print0 | xargs -0 soxi -D | awk '{s += $1} END {printf "%.2f", s / 3600}')
 echo "calib-corpus: $(find "$out" -name 'calib_*.wav' | wc -l) files, $h h in $out" >&2

@@ -37,35 +37,15 @@ npos=${TTS_POS:-600}
 nneg=${TTS_NEG:-1500}
 jobs=${TTS_JOBS:-$(nproc)}
 
-need=()
-command -v espeak-ng >/dev/null || need+=(espeak-ng)
-command -v flite >/dev/null || need+=(flite)
-command -v text2wave >/dev/null || need+=(festival festvox-kallpc16k)
-command -v sox >/dev/null || need+=(sox)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-  else
-    echo "tts-corpus: missing ${need[*]}; run as root to install them" >&2
-    exit 1
-  fi
-fi
+. "$(dirname "$0")/tts-lib.sh"
+tts_need tts-corpus
 
 mkdir -p "$out/neg"
 jobsfile=$(mktemp)
 trap 'rm -f "$jobsfile"' EXIT
 RANDOM=$seed
 
-# espeak-ng English voices and variants (a subset of espeak-ng-data/voices/!v
-# that sounds like speech, not robots).
-evoices=(en en-us en-gb en-gb-scotland en-gb-x-rp en-gb-x-gbclan en-gb-x-gbcwmd en-029)
-evariants=("" m1 m2 m3 m4 m5 m6 m7 m8 f1 f2 f3 f4 f5 croak whisper klatt klatt2 klatt3
-  Andy Annie Alicia Andrea Denis Gene Hugo Lee Mario Michael Mike Storm aunty belinda
-  benjamin caleb david ed edward grandma grandpa iven john linda max michel norbert
-  paul quincy rob robert shelby steph travis victor zac)
-fvoices=(kal kal16 awb rms slt)
-
-# job FILE TOOL TEXT: one line of the job list, run by synth below. Speed,
+# job FILE TOOL TEXT: one line of the job list, run by tts_synth. Speed,
 # pitch and voice are drawn here so the list (not the run order) fixes them.
 espeak_job() { # file text
   local v=${evoices[RANDOM % ${#evoices[@]}]}
@@ -138,20 +118,7 @@ done >>"$jobsfile"
 
 cp "$jobsfile" "$out/jobs.tsv" # what each file says, and with which voice
 
-synth() { # one job-list line
-  IFS=$'\t' read -r file tool voice a b text <<<"$1"
-  [ -s "$file" ] && return 0
-  tmp="$file.tmp.wav"
-  case $tool in
-    espeak) espeak-ng -v "$voice" -s "$a" -p "$b" -w "$tmp" "$text" 2>/dev/null ;;
-    flite) flite -voice "$voice" --setf duration_stretch="$a" --setf int_f0_target_mean="$b" -t "$text" -o "$tmp" ;;
-    festival) printf '%s\n' "$text" | text2wave -eval "(voice_$voice)" -eval "(Parameter.set 'Duration_Stretch $a)" -o "$tmp" ;;
-  esac
-  # 16 kHz mono s16, peak at -3 dBFS, 0.3 s of silence on each side so the
-  # word's edges are inside the clip.
-  sox -R -q "$tmp" -r 16000 -c 1 -b 16 "$file" norm -3 pad 0.3 0.3 && rm -f "$tmp"
-}
-export -f synth
-tr '\n' '\0' <"$jobsfile" | xargs -0 -P "$jobs" -I{} bash -c 'synth "$1"' _ {}
+# 0.3 s of silence on each side so the word's edges are inside the clip.
+tr '\n' '\0' <"$jobsfile" | TTS_PAD=0.3 xargs -0 -P "$jobs" -I{} bash -c 'tts_synth "$1"' _ {}
 find "$out" -name '*.tmp.wav' -delete
 echo "tts-corpus: $(find "$out/pos" -name '*.wav' | wc -l) positives, $(find "$out/neg" -name '*.wav' | wc -l) negatives in $out"

@@ -20,12 +20,7 @@ import (
 // too short for any false alarm at 3 a day, a default that no longer
 // fires anywhere in it.
 func TestCalibrate(t *testing.T) {
-	res := trainSynthetic(t)
-	dir := t.TempDir()
-	model := filepath.Join(dir, "chirp.wgm")
-	if err := res.Model.Save(model); err != nil {
-		t.Fatal(err)
-	}
+	res, dir, model := savedSynthetic(t)
 	negDir := filepath.Join(dir, "neg")
 	if err := os.Mkdir(negDir, 0o755); err != nil {
 		t.Fatal(err)
@@ -90,13 +85,21 @@ func TestCalibrate(t *testing.T) {
 	}
 }
 
-func TestCalibrateErrors(t *testing.T) {
-	res := trainSynthetic(t)
-	dir := t.TempDir()
-	model := filepath.Join(dir, "chirp.wgm")
+// savedSynthetic writes the synthetic model into a new temporary folder
+// and returns it, the folder and the file.
+func savedSynthetic(t *testing.T) (res *Result, dir, model string) {
+	t.Helper()
+	res = trainSynthetic(t)
+	dir = t.TempDir()
+	model = filepath.Join(dir, "chirp.wgm")
 	if err := res.Model.Save(model); err != nil {
 		t.Fatal(err)
 	}
+	return res, dir, model
+}
+
+func TestCalibrateErrors(t *testing.T) {
+	_, dir, model := savedSynthetic(t)
 	junk := filepath.Join(dir, "junk.wgm")
 	if err := os.WriteFile(junk, []byte("not a model"), 0o644); err != nil {
 		t.Fatal(err)

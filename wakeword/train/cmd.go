@@ -64,7 +64,8 @@ examples. A part of the files, by recording session, is held out, and the
 model with the lowest held-out loss is written. Its default threshold aims
 at 3 false alarms in 24 hours (the Alexa Built-in limit) on the held-out
 negatives, heard whole: counted where they are long enough, otherwise
-extrapolated from how their false alarms fall with the threshold.
+extrapolated from how their false alarms fall with the threshold
+(wakegate calibrate resets it from hours of other audio).
 
 `)
 		fs.PrintDefaults()

@@ -280,12 +280,7 @@ func TestTrainedDetects(t *testing.T) {
 }
 
 func TestDetectJSON(t *testing.T) {
-	res := trainSynthetic(t)
-	dir := t.TempDir()
-	model := filepath.Join(dir, "chirp.wgm")
-	if err := res.Model.Save(model); err != nil {
-		t.Fatal(err)
-	}
+	res, dir, model := savedSynthetic(t)
 	r := rand.New(rand.NewPCG(5, 6))
 	wav := filepath.Join(dir, "a.wav")
 	writeWAV(t, wav, synthWord(r, true))

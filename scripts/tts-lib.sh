@@ -1,0 +1,52 @@
+# Shared by scripts/tts-corpus.sh and scripts/calib-corpus.sh (sourced, not
+# run): the TTS tools, the voices, and the synthesis of one job-list line.
+
+# tts_need NAME: installs espeak-ng, flite, festival with its kal voice
+# and sox with apt-get when any is missing and we are root; otherwise
+# names what is missing and exits.
+tts_need() {
+  local need=()
+  command -v espeak-ng >/dev/null || need+=(espeak-ng)
+  command -v flite >/dev/null || need+=(flite)
+  command -v text2wave >/dev/null || need+=(festival festvox-kallpc16k)
+  command -v sox >/dev/null || need+=(sox)
+  [ ${#need[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "$1: missing ${need[*]}; run as root to install them" >&2
+    exit 1
+  fi
+  echo "$1: installing ${need[*]}" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+}
+
+# espeak-ng English voices and variants (a subset of espeak-ng-data/voices/!v
+# that sounds like speech, not robots), and flite's voices.
+evoices=(en en-us en-gb en-gb-scotland en-gb-x-rp en-gb-x-gbclan en-gb-x-gbcwmd en-029)
+evariants=("" m1 m2 m3 m4 m5 m6 m7 m8 f1 f2 f3 f4 f5 croak whisper klatt klatt2 klatt3
+  Andy Annie Alicia Andrea Denis Gene Hugo Lee Mario Michael Mike Storm aunty belinda
+  benjamin caleb david ed edward grandma grandpa iven john linda max michel norbert
+  paul quincy rob robert shelby steph travis victor zac)
+fvoices=(kal kal16 awb rms slt)
+
+# tts_synth LINE: synthesizes one job-list line (FILE TOOL VOICE A B TEXT,
+# tab-separated; A and B are speed and pitch for espeak, duration stretch
+# and pitch mean for flite, duration stretch for festival) into FILE as
+# 16 kHz mono s16, peak at -3 dBFS, with TTS_PAD seconds of silence on
+# each side (default none). A finished FILE is kept. With TTS_LOG set,
+# prints "TTS_LOG: FILE's name" when done. Exported for xargs.
+tts_synth() {
+  local file tool voice a b text tmp
+  IFS=$'\t' read -r file tool voice a b text <<<"$1"
+  [ -s "$file" ] && return 0
+  tmp="$file.tmp.wav"
+  case $tool in
+    espeak) espeak-ng -v "$voice" -s "$a" -p "$b" -w "$tmp" "$text" 2>/dev/null ;;
+    flite) flite -voice "$voice" --setf duration_stretch="$a" --setf int_f0_target_mean="$b" -t "$text" -o "$tmp" ;;
+    festival) printf '%s\n' "$text" | text2wave -eval "(voice_$voice)" -eval "(Parameter.set 'Duration_Stretch $a)" -o "$tmp" ;;
+  esac
+  local pad=()
+  [ -n "${TTS_PAD:-}" ] && pad=(pad "$TTS_PAD" "$TTS_PAD")
+  sox -R -q "$tmp" -r 16000 -c 1 -b 16 "$file" norm -3 "${pad[@]}" && rm -f "$tmp" || return 1
+  if [ -n "${TTS_LOG:-}" ]; then echo "$TTS_LOG: ${file##*/}" >&2; fi
+}
+export -f tts_synth
