@@ -116,9 +116,9 @@ trap 'rm -f "$sec"' EXIT
   echo "### The default operating point"
   echo
   echo "What a device with the default config does: \`wakegate detect --wakeword $MODEL\` (no --json), i.e. the"
-  echo "model's own threshold ($thr) and the detector's 1 s refractory period. The trainer set that threshold"
-  echo "from its held-out negatives alone, aiming at 3 false alarms in 24 h (see \`wakegate train --help\`);"
-  echo "nothing here chose it."
+  echo "model's own threshold ($thr) and the detector's 1 s refractory period. \`make models\` set that threshold"
+  echo "with \`wakegate calibrate\`: 3 false alarms in 24 h, counted on 8.6 h of synthesized prose and the real"
+  echo "negatives the trainer held out (see models/README.md); nothing here chose it."
   echo
   cat "$OUT/default.md"
   echo

@@ -24,9 +24,10 @@ func CalibrateMain(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.SetOutput(stderr)
 	model := fs.String("wakeword", "models/alexa.wgm", "the trained wake-word file to calibrate")
 	rate := fs.Float64("rate", falseAlarmTarget, "false alarms per hour the default threshold aims at (0.125: 3 in 24 hours, the Alexa Built-in limit)")
+	raiseOnly := fs.Bool("raise-only", false, "never lower the model's threshold: keep it where it is stricter than the one calibrated here (two estimates from different audio; the stricter errs on the side of privacy)")
 	out := fs.String("out", "", "write the model with the new default threshold here (may be the --wakeword file itself); without it, only report")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `usage: wakegate calibrate [--wakeword FILE] [--rate R] [--out FILE] DIR|FILE...
+		fmt.Fprint(stderr, `usage: wakegate calibrate [--wakeword FILE] [--rate R] [--raise-only] [--out FILE] DIR|FILE...
 
 Runs a trained wake-word network over WAV or FLAC files (folders are
 searched recursively) that must never wake it: hours of speech, TV, music,
@@ -123,10 +124,15 @@ period (1 s) apart count once.
 	}
 	tw.Flush()
 	fmt.Fprintf(stdout, "calibrate: was %.6f; %s\n", m.Threshold, cal)
+	thr := float32(cal.Threshold)
+	if *raiseOnly && thr < m.Threshold {
+		thr = m.Threshold
+		fmt.Fprintf(stdout, "calibrate: --raise-only: keeping %.6f\n", thr)
+	}
 	if *out == "" {
 		return nil
 	}
-	m.Threshold = float32(cal.Threshold)
+	m.Threshold = thr
 	if err := m.Save(*out); err != nil {
 		return err
 	}

@@ -83,6 +83,20 @@ func TestCalibrate(t *testing.T) {
 	if m, err := nn.LoadModel(out); err != nil || m.Threshold != 0.5 {
 		t.Fatalf("counted rate: threshold %v, err %v\n%s", m.Threshold, err, stdout.String())
 	}
+
+	// --raise-only keeps a stricter threshold the model already has.
+	strict := *res.Model // the slices are shared, never written
+	strict.Threshold = 0.75
+	if err := strict.Save(model); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	if err := CalibrateMain(context.Background(), []string{"--wakeword", model, "--rate", "1e9", "--raise-only", "--out", out, negDir}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := nn.LoadModel(out); err != nil || m.Threshold != 0.75 || !strings.Contains(stdout.String(), "keeping 0.750000") {
+		t.Fatalf("--raise-only lowered 0.75 to %v (err %v)\n%s", m.Threshold, err, stdout.String())
+	}
 }
 
 // savedSynthetic writes the synthetic model into a new temporary folder
