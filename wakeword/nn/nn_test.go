@@ -308,8 +308,8 @@ func TestDetectorScoreIsSmoothed(t *testing.T) {
 }
 
 // TestVersion1 reads a payload written before ScoreFrames existed: the
-// model scores single frames, and writing it again gives the current
-// version.
+// model scores single frames. A v1 payload is not a v2 one, and
+// ScoreFrames outside 1..MaxScoreFrames is refused.
 func TestVersion1(t *testing.T) {
 	m := randomModel(t)
 	v2, err := m.MarshalBinary()
