@@ -154,10 +154,10 @@ type Model struct {
 	WordSamples int32
 	// ScoreFrames is how many of the newest frames the score averages,
 	// as logits (1: each frame's own). A word holds the network's logit
-	// high for several frames in a row, where most false alarms are a
-	// spike of one or two, so the mean of three (60 ms) separates them
-	// better than any single frame: on the bench's development audio it
-	// halves the misses at no false alarm in 5 hours. See Smooth.
+	// high for several frames in a row, where many false alarms are a
+	// spike of one or two. Whether three frames (60 ms) beat one depends
+	// on the trained weights: models/README.md has the measurements. See
+	// Smooth.
 	ScoreFrames int
 }
 
