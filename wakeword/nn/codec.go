@@ -18,7 +18,7 @@ const Kind = "NNET"
 // Version is the payload format version this build writes. It reads it
 // and every earlier one.
 //
-// Payload v2 (little-endian):
+// Payload v3 (little-endian):
 //
 //	u16 len, word (UTF-8)
 //	u16 HopSamples, WindowSamples, Mels, InKernel, Channels, Kernel, layers
@@ -27,9 +27,12 @@ const Kind = "NNET"
 //	u16 ScoreFrames
 //	u32 number of parameters n (must equal the layout's)
 //	f32 × Mels Mean, f32 × Mels InvStd, f32 × n Params
+//	u16 number of further networks e (Model.Ensemble)
+//	e × (f32 × Mels Mean, f32 × Mels InvStd, f32 × n Params)
 //
-// Payload v1 lacks ScoreFrames: its models score single frames.
-const Version = 2
+// Payload v2 lacks e and its networks (a single network); v1 also lacks
+// ScoreFrames: its models score single frames.
+const Version = 3
 
 // ErrBadModel is wrapped by every error about a payload that does not
 // describe a usable network.
@@ -63,6 +66,12 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	w(m.Mean)
 	w(m.InvStd)
 	w(m.Params)
+	w(uint16(len(m.Ensemble)))
+	for _, n := range m.Ensemble {
+		w(n.Mean)
+		w(n.InvStd)
+		w(n.Params)
+	}
 	return b.Bytes(), nil
 }
 
@@ -143,15 +152,37 @@ func decode(version uint16, payload []byte) (*Model, error) {
 	if int(np) != want {
 		return fail("parameter count", fmt.Errorf("file says %d, config needs %d", np, want))
 	}
-	if need := 4 * (2*c.Mels + want); r.Len() < need {
-		return fail("weights", io.ErrUnexpectedEOF)
+	readNet := func() (Net, error) {
+		if need := 4 * (2*c.Mels + want); r.Len() < need {
+			return Net{}, io.ErrUnexpectedEOF
+		}
+		n := Net{Mean: make([]float32, c.Mels), InvStd: make([]float32, c.Mels), Params: make([]float32, want)}
+		for _, v := range [][]float32{n.Mean, n.InvStd, n.Params} {
+			if err := rd(v); err != nil {
+				return Net{}, err
+			}
+		}
+		return n, nil
 	}
-	m.Mean = make([]float32, c.Mels)
-	m.InvStd = make([]float32, c.Mels)
-	m.Params = make([]float32, want)
-	for _, v := range [][]float32{m.Mean, m.InvStd, m.Params} {
-		if err := rd(v); err != nil {
-			return fail("weights", err)
+	first, err := readNet()
+	if err != nil {
+		return fail("weights", err)
+	}
+	m.Mean, m.InvStd, m.Params = first.Mean, first.InvStd, first.Params
+	if version >= 3 {
+		var e uint16
+		if err := rd(&e); err != nil {
+			return fail("ensemble", err)
+		}
+		if int(e)+1 > MaxNets {
+			return fail("ensemble", fmt.Errorf("%d networks is more than %d", int(e)+1, MaxNets))
+		}
+		for range e {
+			n, err := readNet()
+			if err != nil {
+				return fail("ensemble weights", err)
+			}
+			m.Ensemble = append(m.Ensemble, n)
 		}
 	}
 	if r.Len() != 0 {

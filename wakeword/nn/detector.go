@@ -15,13 +15,14 @@ import (
 type Detector struct {
 	m      *Model
 	fe     *dsp.Features
-	st     *Stream
+	nets   []*Model  // m's networks (Model.Member), one Stream each
+	st     []*Stream // per network
 	thr    float32
 	refrac int64 // samples
 
 	buf   []int16 // samples towards the next feature hop
 	nbuf  int
-	frame []float32 // normalised log-mel frame
+	frame []float32 // normalised log-mel frame (each network normalises its own)
 	total int64     // samples pushed since Reset
 
 	recent   []float32 // the newest frames' logits, oldest first (Model.ScoreFrames at most)
@@ -66,7 +67,6 @@ func NewDetector(m *Model, opts wakeword.Options) *Detector {
 	d := &Detector{
 		m:      m,
 		fe:     fe,
-		st:     NewStream(m),
 		thr:    ThresholdFor(m.Threshold, opts.Sensitivity),
 		refrac: int64(opts.RefractoryOrDefault().Seconds() * wakeword.SampleRate),
 		recent: make([]float32, 0, max(m.ScoreFrames, 1)),
@@ -75,6 +75,10 @@ func NewDetector(m *Model, opts wakeword.Options) *Detector {
 		energy: make([]float64, historyFrames),
 		endAt:  make([]int64, historyFrames),
 		sorted: make([]float64, 0, historyFrames),
+	}
+	for i := range m.Nets() {
+		d.nets = append(d.nets, m.Member(i))
+		d.st = append(d.st, NewStream(d.nets[i]))
 	}
 	d.Reset()
 	return d
@@ -92,7 +96,9 @@ func (d *Detector) Words() []string { return []string{d.m.Word} }
 // Reset forgets all audio.
 func (d *Detector) Reset() {
 	d.fe.Reset()
-	d.st.Reset()
+	for _, st := range d.st {
+		st.Reset()
+	}
 	d.nbuf, d.total = 0, 0
 	d.score, d.newFrame = 0, false
 	d.recent = d.recent[:0]
@@ -124,11 +130,10 @@ func (d *Detector) Push(hop []int16) (wakeword.Detection, bool) {
 	if !d.fe.Push(d.buf) {
 		return wakeword.Detection{}, false
 	}
-	d.m.Normalize(d.frame, d.fe.LogMel())
 	if len(d.recent) == cap(d.recent) {
 		d.recent = d.recent[:copy(d.recent, d.recent[1:])]
 	}
-	d.recent = append(d.recent, d.st.Step(d.frame))
+	d.recent = append(d.recent, d.step(d.fe.LogMel()))
 	d.score = Sigmoid(meanLogit(d.recent))
 	d.newFrame = true
 	end := d.total
@@ -147,6 +152,21 @@ func (d *Detector) Push(hop []int16) (wakeword.Detection, bool) {
 		StartSample: d.estimateStart(wEnd),
 		EndSample:   wEnd,
 	}, true
+}
+
+// step runs every network on one frame of log-mel values and returns
+// the mean of their logits.
+func (d *Detector) step(logMel []float64) float32 {
+	if len(d.st) == 1 {
+		d.nets[0].Normalize(d.frame, logMel)
+		return d.st[0].Step(d.frame)
+	}
+	var sum float64
+	for i, st := range d.st {
+		d.nets[i].Normalize(d.frame, logMel)
+		sum += float64(st.Step(d.frame))
+	}
+	return float32(sum / float64(len(d.st)))
 }
 
 // estimateStart walks the energy history back from the estimated end of

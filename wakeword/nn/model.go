@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -159,6 +160,76 @@ type Model struct {
 	// on the trained weights: models/README.md has the measurements. See
 	// Smooth.
 	ScoreFrames int
+	// Ensemble holds further networks of the same Config, trained apart
+	// (another seed): the frame logit is the mean of all networks'
+	// logits. Networks trained from different random draws err on
+	// different audio, so the mean spreads words and other speech apart
+	// more than any one of them does; the cost is one more network per
+	// hop. Empty for a single network (Mean, InvStd and Params).
+	Ensemble []Net
+}
+
+// Net is one network of an ensemble: its input normalisation and weights,
+// laid out as for Model.
+type Net struct {
+	Mean, InvStd, Params []float32
+}
+
+// MaxNets bounds the networks of one model.
+const MaxNets = 8
+
+// Nets returns how many networks m averages.
+func (m *Model) Nets() int { return 1 + len(m.Ensemble) }
+
+// Member returns network i of m (0 is m's own) as a single-network model
+// that shares m's word, config, timing and threshold and aliases its
+// weights.
+func (m *Model) Member(i int) *Model {
+	c := *m
+	c.Ensemble = nil
+	if i > 0 {
+		n := m.Ensemble[i-1]
+		c.Mean, c.InvStd, c.Params = n.Mean, n.InvStd, n.Params
+	}
+	return &c
+}
+
+// Combine returns a model that averages the logits of every network of
+// ms, which must share word, config and log floor. The timing figures and
+// score frames are the first model's; the default threshold is the
+// strictest of theirs, a placeholder until it is calibrated for the
+// ensemble (wakegate calibrate), since averaged logits fall differently
+// from any member's.
+func Combine(ms ...*Model) (*Model, error) {
+	if len(ms) == 0 {
+		return nil, errors.New("nn: Combine: no models")
+	}
+	out := *ms[0]
+	out.Ensemble = nil
+	for i, m := range ms {
+		switch {
+		case m.Word != out.Word:
+			return nil, fmt.Errorf("nn: Combine: model %d is for %q, not %q", i+1, m.Word, out.Word)
+		case !slices.Equal(m.Config.Dilations, out.Config.Dilations) || m.Config.HopSamples != out.Config.HopSamples ||
+			m.Config.WindowSamples != out.Config.WindowSamples || m.Config.Mels != out.Config.Mels ||
+			m.Config.InKernel != out.Config.InKernel || m.Config.Channels != out.Config.Channels || m.Config.Kernel != out.Config.Kernel:
+			return nil, fmt.Errorf("nn: Combine: model %d has another network shape", i+1)
+		case m.LogFloor != out.LogFloor:
+			return nil, fmt.Errorf("nn: Combine: model %d has log floor %v, not %v", i+1, m.LogFloor, out.LogFloor)
+		}
+		out.Threshold = max(out.Threshold, m.Threshold)
+		for j := range m.Nets() {
+			if i == 0 && j == 0 {
+				continue
+			}
+			n := m.Member(j)
+			out.Ensemble = append(out.Ensemble, Net{Mean: n.Mean, InvStd: n.InvStd, Params: n.Params})
+		}
+	}
+	if out.Nets() > MaxNets {
+		return nil, fmt.Errorf("nn: Combine: %d networks is more than %d", out.Nets(), MaxNets)
+	}
+	return &out, nil
 }
 
 // DefaultScoreFrames is the ScoreFrames of new models; files of payload
@@ -231,9 +302,18 @@ func (m *Model) check() error {
 	if n := m.Config.Layout().NumParams; len(m.Params) != n {
 		return fmt.Errorf("%d parameters where the config needs %d", len(m.Params), n)
 	}
-	for _, v := range slices.Concat(m.Params, m.Mean, m.InvStd, []float32{m.LogFloor}) {
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return fmt.Errorf("parameter is %v", v)
+	if m.Nets() > MaxNets {
+		return fmt.Errorf("%d networks is more than %d", m.Nets(), MaxNets)
+	}
+	for i := range m.Nets() {
+		n := m.Member(i)
+		if len(n.Mean) != m.Config.Mels || len(n.InvStd) != m.Config.Mels || len(n.Params) != len(m.Params) {
+			return fmt.Errorf("network %d has %d/%d normalisation values and %d parameters", i+1, len(n.Mean), len(n.InvStd), len(n.Params))
+		}
+		for _, v := range slices.Concat(n.Params, n.Mean, n.InvStd, []float32{m.LogFloor}) {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return fmt.Errorf("parameter of network %d is %v", i+1, v)
+			}
 		}
 	}
 	if !(m.Threshold > 0 && m.Threshold < 1) {

@@ -307,37 +307,162 @@ func TestDetectorScoreIsSmoothed(t *testing.T) {
 	}
 }
 
-// TestVersion1 reads a payload written before ScoreFrames existed: the
-// model scores single frames. A v1 payload is not a v2 one, and
-// ScoreFrames outside 1..MaxScoreFrames is refused.
-func TestVersion1(t *testing.T) {
+// TestOldVersions reads payloads written before ScoreFrames (v1) and
+// Ensemble (v2) existed: a v1 model scores single frames, both are single
+// networks. An old payload is not a current one, and ScoreFrames outside
+// 1..MaxScoreFrames is refused.
+func TestOldVersions(t *testing.T) {
 	m := randomModel(t)
-	v2, err := m.MarshalBinary()
+	v3, err := m.MarshalBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
+	// v2 is v3 without the trailing count of further networks (0 here).
+	v2 := v3[:len(v3)-2]
 	// v1 is v2 without the two bytes of ScoreFrames, which follow the
 	// timing figures: 4 bytes before the parameter count.
 	at := len(v2) - 4*(2*m.Config.Mels+len(m.Params)) - 4 - 2
 	v1 := append(bytes.Clone(v2[:at]), v2[at+2:]...)
-	var file bytes.Buffer
-	if err := wakeword.WriteContainer(&file, Kind, 1, v1); err != nil {
-		t.Fatal(err)
-	}
-	got, err := ReadModel(&file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.ScoreFrames != 1 || got.Threshold != m.Threshold || !slices.Equal(got.Params, m.Params) {
-		t.Fatalf("v1 model: ScoreFrames %d, threshold %v", got.ScoreFrames, got.Threshold)
-	}
-	if _, err := UnmarshalModel(v1); !errors.Is(err, ErrBadModel) {
-		t.Errorf("a v1 payload read as v2: %v", err)
+	for _, tc := range []struct {
+		version     uint16
+		payload     []byte
+		scoreFrames int
+	}{{1, v1, 1}, {2, v2, m.ScoreFrames}} {
+		var file bytes.Buffer
+		if err := wakeword.WriteContainer(&file, Kind, tc.version, tc.payload); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadModel(&file)
+		if err != nil {
+			t.Fatalf("v%d: %v", tc.version, err)
+		}
+		if got.ScoreFrames != tc.scoreFrames || got.Nets() != 1 || got.Threshold != m.Threshold || !slices.Equal(got.Params, m.Params) {
+			t.Fatalf("v%d model: ScoreFrames %d, %d networks, threshold %v", tc.version, got.ScoreFrames, got.Nets(), got.Threshold)
+		}
+		if _, err := UnmarshalModel(tc.payload); !errors.Is(err, ErrBadModel) {
+			t.Errorf("a v%d payload read as v%d: %v", tc.version, Version, err)
+		}
 	}
 	for _, k := range []int{0, MaxScoreFrames + 1} {
 		m.ScoreFrames = k
 		if _, err := m.MarshalBinary(); err == nil {
 			t.Errorf("ScoreFrames %d encoded", k)
+		}
+	}
+}
+
+// otherModel is randomModel with other weights and normalisation: a
+// second network for an ensemble.
+func otherModel(t testing.TB) *Model {
+	m := randomModel(t)
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range m.Params {
+		m.Params[i] = float32(r.NormFloat64() * 0.1)
+	}
+	for i := range m.Mean {
+		m.Mean[i], m.InvStd[i] = -9, 0.25
+	}
+	m.Threshold = 0.8
+	return m
+}
+
+// TestEnsemble checks that a combined model survives its file format and
+// that its Detector scores the mean of its networks' logits, each network
+// fed its own normalisation, to the bit.
+func TestEnsemble(t *testing.T) {
+	a, b := randomModel(t), otherModel(t)
+	m, err := Combine(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Nets() != 2 || m.Threshold != b.Threshold {
+		t.Fatalf("Combine: %d networks, threshold %v", m.Nets(), m.Threshold)
+	}
+	got, err := ReadModel(bytes.NewReader(encode(t, m)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Nets() != 2 || !slices.Equal(got.Member(1).Params, b.Params) || !slices.Equal(got.Member(1).Mean, b.Mean) ||
+		!slices.Equal(got.Member(0).Params, a.Params) {
+		t.Fatal("the networks did not survive encoding")
+	}
+	d := NewDetector(got, wakeword.Options{})
+	fe, err := dsp.NewFeatures(m.Config.FeatureConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sa, sb := NewStream(a), NewStream(b)
+	frame := make([]float32, m.Config.Mels)
+	var z, scores []float32
+	var buf []int16
+	for _, hop := range noiseHops() {
+		d.Push(hop)
+		if s, fresh := d.Score(); fresh {
+			scores = append(scores, float32(s))
+		}
+		buf = append(buf, hop...)
+		if len(buf) == m.Config.HopSamples {
+			if fe.Push(buf) {
+				a.Normalize(frame, fe.LogMel())
+				za := sa.Step(frame)
+				b.Normalize(frame, fe.LogMel())
+				zb := sb.Step(frame)
+				z = append(z, float32((float64(za)+float64(zb))/2))
+			}
+			buf = buf[:0]
+		}
+	}
+	want := m.Smooth(nil, z)
+	if len(scores) != len(want) || len(want) < 10 {
+		t.Fatalf("%d scores, %d frames", len(scores), len(want))
+	}
+	for i := range want {
+		if scores[i] != Sigmoid(want[i]) {
+			t.Fatalf("frame %d: score %v, want sigmoid(%v) = %v", i, scores[i], want[i], Sigmoid(want[i]))
+		}
+	}
+}
+
+func TestCombineErrors(t *testing.T) {
+	other := otherModel(t)
+	other.Word = "computer"
+	narrow := NewModel("alexa", Config{HopSamples: 320, WindowSamples: 400, Mels: 40, InKernel: 3, Channels: 8, Kernel: 3, Dilations: []int{1, 2}})
+	floor := otherModel(t)
+	floor.LogFloor = -10
+	many := make([]*Model, MaxNets+1)
+	for i := range many {
+		many[i] = randomModel(t)
+	}
+	for _, tc := range []struct {
+		name string
+		ms   []*Model
+	}{
+		{"none", nil},
+		{"other word", []*Model{randomModel(t), other}},
+		{"other shape", []*Model{randomModel(t), narrow}},
+		{"other log floor", []*Model{randomModel(t), floor}},
+		{"too many", many},
+	} {
+		if _, err := Combine(tc.ms...); err == nil {
+			t.Errorf("%s: combined", tc.name)
+		}
+	}
+	// A file that claims more networks than MaxNets, or whose last
+	// network is cut short, is a bad model.
+	m, err := Combine(randomModel(t), otherModel(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := len(payload) - 4*(2*m.Config.Mels+len(m.Params)) - 2
+	tooMany := bytes.Clone(payload)
+	tooMany[at] = MaxNets
+	for name, p := range map[string][]byte{"too many networks": tooMany, "cut network": payload[:len(payload)-4]} {
+		if _, err := UnmarshalModel(p); !errors.Is(err, ErrBadModel) {
+			t.Errorf("%s: %v", name, err)
 		}
 	}
 }

@@ -44,11 +44,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	batch := fs.Int("batch", 64, "examples per step")
 	lr := fs.Float64("lr", 0, "peak learning rate (default 3e-3, 5e-4 with --base)")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed, data and worker count give the same model")
+	splitSeed := fs.Uint64("split-seed", 0, "seed of the validation split alone (default: --seed); models trained with other --seed values but one --split-seed hold out the same sessions")
 	workers := fs.Int("workers", 2, "goroutines computing gradients")
 	valPct := fs.Int("val", 10, "percent of files (grouped by recording session) held out for validation")
 	channels := fs.Int("channels", nn.DefaultConfig().Channels, "network width")
+	nets := fs.Int("nets", 0, "networks to train (seeds --seed, --seed+1, ...) and average: each costs its training time and its share of the detector's CPU (default 1, or the --base model's number)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	split := fs.Bool("split", false, "print which --pos and --neg files --seed and --val hold out (lines \"val|train TAB pos|neg TAB FILE\") and exit without training")
+	split := fs.Bool("split", false, "print which --pos and --neg files --split-seed and --val hold out (lines \"val|train TAB pos|neg TAB FILE\") and exit without training")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `usage: wakegate train --word WORD --pos DIR... --neg DIR... --out FILE [flags]
 
@@ -76,11 +78,14 @@ extrapolated from how their false alarms fall with the threshold
 		}
 		return err
 	}
+	if *splitSeed == 0 {
+		*splitSeed = *seed
+	}
 	if *split {
 		if len(pos)+len(neg) == 0 {
 			return errors.New("train: --split needs --pos or --neg folders")
 		}
-		return PrintSplit(stdout, pos, neg, *seed, *valPct)
+		return PrintSplit(stdout, pos, neg, *splitSeed, *valPct)
 	}
 	if *out == "" || len(pos) == 0 || len(neg) == 0 {
 		fs.Usage()
@@ -105,7 +110,7 @@ extrapolated from how their false alarms fall with the threshold
 	if o.Word == "" && o.Base == nil {
 		return errors.New("train: --word is required without --base")
 	}
-	d, err := LoadData(pos, neg, *seed, *valPct, stderr)
+	d, err := LoadData(pos, neg, *splitSeed, *valPct, stderr)
 	if err != nil {
 		return err
 	}
@@ -125,16 +130,28 @@ extrapolated from how their false alarms fall with the threshold
 	}
 	fmt.Fprintf(stderr, "train: %d/%d positive and %d/%d negative clips (train/validation)\n",
 		len(d.Pos), len(d.ValPos), len(d.Neg), len(d.ValNeg))
-	res, err := Train(ctx, d, o)
+	e, err := TrainNets(ctx, d, o, *nets)
 	if err != nil {
 		return err
 	}
-	if err := res.Model.Save(*out); err != nil {
+	if err := e.Model.Save(*out); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "train: wrote %s (%s, %d parameters) in %s\ntrain: loss %.4f -> %.4f; %s; end lag %d ms, word %d ms\ntrain: %s\n",
-		*out, res.Model.Word, len(res.Model.Params), res.Duration.Round(time.Second), res.FirstLoss, res.LastLoss,
-		res.Val, res.Model.EndLagSamples/16, res.Model.WordSamples/16, res.Calib)
+	for i, res := range e.Nets {
+		which := ""
+		if len(e.Nets) > 1 {
+			which = fmt.Sprintf("network %d of %d: ", i+1, len(e.Nets))
+		}
+		fmt.Fprintf(stdout, "train: %strained in %s, loss %.4f -> %.4f; %s\n",
+			which, res.Duration.Round(time.Second), res.FirstLoss, res.LastLoss, res.Val)
+	}
+	m := e.Model
+	count := "1 network"
+	if m.Nets() > 1 {
+		count = fmt.Sprintf("%d networks", m.Nets())
+	}
+	fmt.Fprintf(stdout, "train: wrote %s (%s, %s of %d parameters); end lag %d ms, word %d ms\ntrain: %s\n",
+		*out, m.Word, count, len(m.Params), m.EndLagSamples/16, m.WordSamples/16, e.Calib)
 	return nil
 }
 

@@ -197,7 +197,9 @@ func (g *gen) augment(r *rand.Rand, x []float32, on, off int, slo, shi float64) 
 	if r.Float64() < speedProb {
 		s := uniform(r, slo, shi)
 		x = resample(x, s, 1)
-		on, off = int(float64(on)/s), min(int(float64(off)/s), len(x))
+		// A span that ends the clip can round to start at its new end:
+		// keep at least its last sample.
+		on, off = min(int(float64(on)/s), len(x)-1), min(int(float64(off)/s), len(x))
 	} else {
 		x = slices.Clone(x)
 	}

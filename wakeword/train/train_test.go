@@ -663,3 +663,68 @@ func TestEventPeaks(t *testing.T) {
 		t.Errorf("eventPeaks = %v, want %v", got, want)
 	}
 }
+
+// TestTrainNets trains an ensemble of two networks with `train --nets 2`,
+// then fine-tunes it with --base: both keep two distinct networks, and the
+// ensemble's threshold comes from the held-out negatives.
+func TestTrainNets(t *testing.T) {
+	dir := t.TempDir()
+	pos, neg := corpus(t, dir, 3, 8, 8)
+	ens := filepath.Join(dir, "ens.wgm")
+	args := []string{"--word", "chirp", "--channels", "8", "--pos", pos, "--neg", neg,
+		"--steps", "4", "--batch", "4", "--quiet", "--val", "30"}
+	var so, se bytes.Buffer
+	if err := Main(context.Background(), append(args, "--nets", "2", "--out", ens), &so, &se); err != nil {
+		t.Fatal(err, se.String())
+	}
+	m, err := nn.LoadModel(ens)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Nets() != 2 || slices.Equal(m.Member(0).Params, m.Member(1).Params) {
+		t.Fatalf("%d networks (the same weights: %v)", m.Nets(), m.Nets() == 2)
+	}
+	for _, want := range []string{"network 2 of 2", "2 networks", "negative audio"} {
+		if !strings.Contains(so.String(), want) {
+			t.Errorf("summary lacks %q: %q", want, so.String())
+		}
+	}
+	tuned := filepath.Join(dir, "tuned.wgm")
+	so.Reset()
+	if err := Main(context.Background(), []string{"--base", ens, "--pos", pos, "--neg", neg, "--out", tuned,
+		"--steps", "2", "--batch", "4", "--quiet", "--val", "30"}, &so, &se); err != nil {
+		t.Fatal(err, se.String())
+	}
+	if tm, err := nn.LoadModel(tuned); err != nil || tm.Nets() != 2 || tm.Member(1).Mean[0] != m.Member(1).Mean[0] {
+		t.Fatalf("fine-tuned ensemble: %v", err)
+	}
+	for _, bad := range [][]string{
+		{"--base", ens, "--nets", "3"},
+		append(args, "--nets", strconv.Itoa(nn.MaxNets+1)),
+		append(args, "--nets", "-1"),
+	} {
+		bad = append(bad, "--pos", pos, "--neg", neg, "--out", filepath.Join(dir, "bad.wgm"), "--quiet")
+		if err := Main(context.Background(), bad, &so, &se); err == nil {
+			t.Errorf("%v: accepted", bad)
+		}
+	}
+}
+
+// TestAugmentSpanAtTheEnd: a negative whose speech span is the clip's last
+// sample, slowed or sped up, keeps a span inside the new clip (a seed-2
+// training run once died here on a slice bound).
+func TestAugmentSpanAtTheEnd(t *testing.T) {
+	m := nn.NewModel("x", smallConfig())
+	r := rand.New(rand.NewPCG(1, 2))
+	g := newGen(m, newNoiseBank(r, nil, nil))
+	for _, n := range []int{35116, 28423, 16000, 1601} {
+		x := make([]float32, n)
+		for i := range 400 {
+			s := negSpeedLo + (negSpeedHi-negSpeedLo)*float64(i)/400
+			y, on, off := g.augment(r, x, n-1, n, s, s)
+			if on < 0 || on >= len(y) || off > len(y) || off < on {
+				t.Fatalf("n %d speed %.3f: span [%d, %d) of %d samples", n, s, on, off, len(y))
+			}
+		}
+	}
+}
