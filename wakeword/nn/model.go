@@ -88,6 +88,13 @@ func (c Config) Validate() error {
 	return nil
 }
 
+// equal reports whether c and o describe the same network shape.
+func (c Config) equal(o Config) bool {
+	return c.HopSamples == o.HopSamples && c.WindowSamples == o.WindowSamples && c.Mels == o.Mels &&
+		c.InKernel == o.InKernel && c.Channels == o.Channels && c.Kernel == o.Kernel &&
+		slices.Equal(c.Dilations, o.Dilations)
+}
+
 // ReceptiveFrames is how many frames one output depends on.
 func (c Config) ReceptiveFrames() int {
 	n := c.InKernel
@@ -162,10 +169,11 @@ type Model struct {
 	ScoreFrames int
 	// Ensemble holds further networks of the same Config, trained apart
 	// (another seed): the frame logit is the mean of all networks'
-	// logits. Networks trained from different random draws err on
-	// different audio, so the mean spreads words and other speech apart
-	// more than any one of them does; the cost is one more network per
-	// hop. Empty for a single network (Mean, InvStd and Params).
+	// logits. Networks trained from different random draws raise
+	// partly different false alarms, and the mean damps those only one
+	// of them raises (models/README.md has the measurements); the cost
+	// is one more network per hop. Empty for a single network (Mean,
+	// InvStd and Params).
 	Ensemble []Net
 }
 
@@ -210,9 +218,7 @@ func Combine(ms ...*Model) (*Model, error) {
 		switch {
 		case m.Word != out.Word:
 			return nil, fmt.Errorf("nn: Combine: model %d is for %q, not %q", i+1, m.Word, out.Word)
-		case !slices.Equal(m.Config.Dilations, out.Config.Dilations) || m.Config.HopSamples != out.Config.HopSamples ||
-			m.Config.WindowSamples != out.Config.WindowSamples || m.Config.Mels != out.Config.Mels ||
-			m.Config.InKernel != out.Config.InKernel || m.Config.Channels != out.Config.Channels || m.Config.Kernel != out.Config.Kernel:
+		case !m.Config.equal(out.Config):
 			return nil, fmt.Errorf("nn: Combine: model %d has another network shape", i+1)
 		case m.LogFloor != out.LogFloor:
 			return nil, fmt.Errorf("nn: Combine: model %d has log floor %v, not %v", i+1, m.LogFloor, out.LogFloor)

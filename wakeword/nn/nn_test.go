@@ -133,6 +133,14 @@ func FuzzUnmarshal(f *testing.F) {
 	}
 	f.Add(p)
 	f.Add(p[:20])
+	ens, err := Combine(m, m, m)
+	if err != nil {
+		f.Fatal(err)
+	}
+	if p, err = ens.MarshalBinary(); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(p)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := UnmarshalModel(b)
 		if err != nil {

@@ -68,6 +68,10 @@ at 3 false alarms in 24 hours (the Alexa Built-in limit) on the held-out
 negatives, heard whole: counted where they are long enough, otherwise
 extrapolated from how their false alarms fall with the threshold
 (wakegate calibrate resets it from hours of other audio).
+--nets N trains N networks on the same split, one seed after another, and
+writes them as one model that averages their logits: N times the training
+time and the detector's network cost, for scores that depend less on one
+run's random draws.
 
 `)
 		fs.PrintDefaults()
