@@ -277,40 +277,54 @@ func TestDetectorScoreIsSmoothed(t *testing.T) {
 	m := randomModel(t)
 	m.ScoreFrames = 3
 	d := NewDetector(m, wakeword.Options{})
+	for range 2 {
+		d.Reset()
+		checkScores(t, d, m, m)
+	}
+}
+
+// checkScores pushes noiseHops through d and, beside it, through a fresh
+// Stream of each of nets fed the same features, and checks that d's
+// scores are the sigmoid of m.Smooth over the networks' mean logits, to
+// the bit.
+func checkScores(t *testing.T, d *Detector, m *Model, nets ...*Model) {
+	t.Helper()
 	fe, err := dsp.NewFeatures(m.Config.FeatureConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := NewStream(m)
+	var st []*Stream
+	for _, n := range nets {
+		st = append(st, NewStream(n))
+	}
 	frame := make([]float32, m.Config.Mels)
-	for round := range 2 {
-		d.Reset()
-		fe.Reset()
-		st.Reset()
-		var z, scores []float32
-		var buf []int16
-		for _, hop := range noiseHops() {
-			d.Push(hop)
-			if s, fresh := d.Score(); fresh {
-				scores = append(scores, float32(s))
-			}
-			buf = append(buf, hop...)
-			if len(buf) == m.Config.HopSamples {
-				if fe.Push(buf) {
-					m.Normalize(frame, fe.LogMel())
-					z = append(z, st.Step(frame))
+	var z, scores []float32
+	var buf []int16
+	for _, hop := range noiseHops() {
+		d.Push(hop)
+		if s, fresh := d.Score(); fresh {
+			scores = append(scores, float32(s))
+		}
+		buf = append(buf, hop...)
+		if len(buf) == m.Config.HopSamples {
+			if fe.Push(buf) {
+				var sum float64
+				for i, n := range nets {
+					n.Normalize(frame, fe.LogMel())
+					sum += float64(st[i].Step(frame))
 				}
-				buf = buf[:0]
+				z = append(z, float32(sum/float64(len(nets))))
 			}
+			buf = buf[:0]
 		}
-		want := m.Smooth(nil, z)
-		if len(scores) != len(want) || len(want) < 10 {
-			t.Fatalf("round %d: %d scores, %d frames", round, len(scores), len(want))
-		}
-		for i := range want {
-			if scores[i] != Sigmoid(want[i]) {
-				t.Fatalf("round %d frame %d: score %v, want sigmoid(%v) = %v", round, i, scores[i], want[i], Sigmoid(want[i]))
-			}
+	}
+	want := m.Smooth(nil, z)
+	if len(scores) != len(want) || len(want) < 10 {
+		t.Fatalf("%d scores, %d frames", len(scores), len(want))
+	}
+	for i := range want {
+		if scores[i] != Sigmoid(want[i]) {
+			t.Fatalf("frame %d: score %v, want sigmoid(%v) = %v", i, scores[i], want[i], Sigmoid(want[i]))
 		}
 	}
 }
@@ -394,41 +408,7 @@ func TestEnsemble(t *testing.T) {
 		!slices.Equal(got.Member(0).Params, a.Params) {
 		t.Fatal("the networks did not survive encoding")
 	}
-	d := NewDetector(got, wakeword.Options{})
-	fe, err := dsp.NewFeatures(m.Config.FeatureConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	sa, sb := NewStream(a), NewStream(b)
-	frame := make([]float32, m.Config.Mels)
-	var z, scores []float32
-	var buf []int16
-	for _, hop := range noiseHops() {
-		d.Push(hop)
-		if s, fresh := d.Score(); fresh {
-			scores = append(scores, float32(s))
-		}
-		buf = append(buf, hop...)
-		if len(buf) == m.Config.HopSamples {
-			if fe.Push(buf) {
-				a.Normalize(frame, fe.LogMel())
-				za := sa.Step(frame)
-				b.Normalize(frame, fe.LogMel())
-				zb := sb.Step(frame)
-				z = append(z, float32((float64(za)+float64(zb))/2))
-			}
-			buf = buf[:0]
-		}
-	}
-	want := m.Smooth(nil, z)
-	if len(scores) != len(want) || len(want) < 10 {
-		t.Fatalf("%d scores, %d frames", len(scores), len(want))
-	}
-	for i := range want {
-		if scores[i] != Sigmoid(want[i]) {
-			t.Fatalf("frame %d: score %v, want sigmoid(%v) = %v", i, scores[i], want[i], Sigmoid(want[i]))
-		}
-	}
+	checkScores(t, NewDetector(got, wakeword.Options{}), m, a, b)
 }
 
 func TestCombineErrors(t *testing.T) {
