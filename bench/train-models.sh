@@ -30,7 +30,7 @@
 # Environment: CORPUS (default /work/corpus), WAKEGATE (a command with the
 # train subcommand; default: bin/wakegate, built here), STEPS_ALEXA (8000),
 # STEPS_COMPUTER (5000), CHANNELS_ALEXA / CHANNELS_COMPUTER (network width, 64),
-# NETS_ALEXA (2) / NETS_COMPUTER (1) (networks averaged: train --nets), SEED (1),
+# NETS_ALEXA / NETS_COMPUTER (networks averaged, train --nets: 1), SEED (1),
 # VAL (percent of recording sessions held out, 10), REAL_ALEXA (how many
 # times the real recordings are listed, 8), MODELS (output folder,
 # models; bench/heldout-check.sh sets both). The corpora are built when missing
@@ -76,7 +76,7 @@ for w in "${words[@]}"; do
       # and twelve.
       real=()
       for _ in $(seq "$REAL_ALEXA"); do real+=(--pos "$CORPUS/dev/pos/alexa/dev"); done
-      $WAKEGATE train --word alexa --seed "$SEED" --val "$VAL" --steps "${STEPS_ALEXA:-8000}" --channels "${CHANNELS_ALEXA:-64}" --nets "${NETS_ALEXA:-2}" \
+      $WAKEGATE train --word alexa --seed "$SEED" --val "$VAL" --steps "${STEPS_ALEXA:-8000}" --channels "${CHANNELS_ALEXA:-64}" --nets "${NETS_ALEXA:-1}" \
         "${real[@]}" --pos "$CORPUS/tts/pos/alexa" \
         --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/computer" \
         --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \
