@@ -15,8 +15,7 @@ import (
 type Detector struct {
 	m      *Model
 	fe     *dsp.Features
-	nets   []*Model  // m's networks (Model.Member), one Stream each
-	st     []*Stream // per network
+	st     []*Stream // one per network of m (Model.Member)
 	thr    float32
 	refrac int64 // samples
 
@@ -77,8 +76,7 @@ func NewDetector(m *Model, opts wakeword.Options) *Detector {
 		sorted: make([]float64, 0, historyFrames),
 	}
 	for i := range m.Nets() {
-		d.nets = append(d.nets, m.Member(i))
-		d.st = append(d.st, NewStream(d.nets[i]))
+		d.st = append(d.st, NewStream(m.Member(i)))
 	}
 	d.Reset()
 	return d
@@ -155,15 +153,12 @@ func (d *Detector) Push(hop []int16) (wakeword.Detection, bool) {
 }
 
 // step runs every network on one frame of log-mel values and returns
-// the mean of their logits.
+// the mean of their logits (for one network, its logit exactly: a float32
+// survives the round trip through float64).
 func (d *Detector) step(logMel []float64) float32 {
-	if len(d.st) == 1 {
-		d.nets[0].Normalize(d.frame, logMel)
-		return d.st[0].Step(d.frame)
-	}
 	var sum float64
-	for i, st := range d.st {
-		d.nets[i].Normalize(d.frame, logMel)
+	for _, st := range d.st {
+		st.m.Normalize(d.frame, logMel)
 		sum += float64(st.Step(d.frame))
 	}
 	return float32(sum / float64(len(d.st)))
