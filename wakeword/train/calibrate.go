@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"text/tabwriter"
 
 	"github.com/wakegate/wakegate/internal/term"
@@ -39,7 +40,10 @@ highest false alarms fall off (peaks over a threshold, as at the end of
 wakegate train). With --out it writes the model with that threshold as its
 default; the weights are untouched. A false alarm is an event as the
 detector sees it: frames over the threshold less than the refractory
-period (1 s) apart count once.
+period (1 s) apart count once. Given more than one source (a folder, or
+the folder of a file named alone), it also prints each one's rates: one
+rate over all the audio can hide a source that wakes the model far more
+often than the rest.
 
 `)
 		fs.PrintDefaults()
@@ -61,7 +65,10 @@ period (1 s) apart count once.
 	if err != nil {
 		return err
 	}
+	// Each file belongs to a source: the folder it was found under, or
+	// the folder of a file given by name.
 	var files []string
+	var srcOf []string
 	for _, a := range fs.Args() {
 		st, err := os.Stat(a)
 		if err != nil {
@@ -69,6 +76,7 @@ period (1 s) apart count once.
 		}
 		if !st.IsDir() {
 			files = append(files, a)
+			srcOf = append(srcOf, filepath.Dir(a))
 			continue
 		}
 		fl, err := listAudio(a)
@@ -79,11 +87,16 @@ period (1 s) apart count once.
 			return fmt.Errorf("calibrate: no .wav or .flac files under %s", a)
 		}
 		files = append(files, fl...)
+		for range fl {
+			srcOf = append(srcOf, filepath.Clean(a))
+		}
 	}
 
 	det := nn.NewDetector(m, wakeword.Options{})
 	var logits [][]float32
 	var seconds float64
+	bySrc := map[string]*source{}
+	var srcs []*source
 	var skipped int
 	show := newFileProgress(stderr, len(files))
 	for i, f := range files {
@@ -102,6 +115,14 @@ period (1 s) apart count once.
 		}
 		logits = append(logits, z)
 		seconds += line.Duration
+		sc := bySrc[srcOf[i]]
+		if sc == nil {
+			sc = &source{name: srcOf[i]}
+			bySrc[srcOf[i]] = sc
+			srcs = append(srcs, sc)
+		}
+		sc.logits = append(sc.logits, z)
+		sc.seconds += line.Duration
 		show(i+1, seconds)
 	}
 	if len(logits) == 0 {
@@ -123,6 +144,9 @@ period (1 s) apart count once.
 		fmt.Fprintf(tw, "%g\t%d\t%.3f\t\n", t, n, float64(n)/hours)
 	}
 	tw.Flush()
+	if len(srcs) > 1 {
+		writeBySource(stdout, srcs, refrac)
+	}
 	fmt.Fprintf(stdout, "calibrate: was %.6f; %s\n", m.Threshold, cal)
 	thr := float32(cal.Threshold)
 	if *raiseOnly && thr < m.Threshold {
@@ -138,6 +162,37 @@ period (1 s) apart count once.
 	}
 	fmt.Fprintf(stdout, "calibrate: wrote %s\n", *out)
 	return nil
+}
+
+// source is the negative audio of one folder, kept apart so that the
+// report can show where the false alarms come from.
+type source struct {
+	name    string
+	logits  [][]float32
+	seconds float64
+}
+
+// writeBySource prints the false alarms per hour of each source at the
+// grid's thresholds. One rate over all the audio can hide a source that
+// wakes the model far more often than the rest: hours of easy audio
+// dilute it.
+func writeBySource(w io.Writer, srcs []*source, refrac int) {
+	fmt.Fprintln(w, "false alarms per hour by source:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "hours\t")
+	for _, t := range calibrationGrid {
+		fmt.Fprintf(tw, "%g\t", t)
+	}
+	fmt.Fprintln(tw, "  source")
+	for _, sc := range srcs {
+		h := sc.seconds / 3600
+		fmt.Fprintf(tw, "%.2f\t", h)
+		for _, t := range calibrationGrid {
+			fmt.Fprintf(tw, "%.3f\t", float64(len(eventPeaks(sc.logits, logit(t), refrac)))/h)
+		}
+		fmt.Fprintln(tw, "  "+sc.name)
+	}
+	tw.Flush()
 }
 
 // calibrationGrid is the thresholds calibrate counts false alarms at: the

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -74,6 +75,50 @@ func TestCalibrate(t *testing.T) {
 		}
 	}
 
+	// Two sources: each gets its own row, and a source's rates are what
+	// calibrating on it alone reports.
+	words := filepath.Join(dir, "words")
+	if err := os.Mkdir(words, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		var x []float32
+		for range 4 {
+			x = append(x, synthWord(r, true)...)
+		}
+		writeWAV(t, filepath.Join(words, "w"+itoa(i)+".wav"), x)
+	}
+	rates := func(args ...string) (overall []string, bySource map[string][]string) {
+		t.Helper()
+		var so, se bytes.Buffer
+		if err := CalibrateMain(context.Background(), append([]string{"--wakeword", model}, args...), &so, &se); err != nil {
+			t.Fatal(err)
+		}
+		bySource = map[string][]string{}
+		for _, l := range strings.Split(so.String(), "\n") {
+			f := strings.Fields(l)
+			switch {
+			case len(f) == 3 && slices.Contains(calibrationGrid, atof(f[0])):
+				overall = append(overall, f[2])
+			case len(f) == 2+len(calibrationGrid):
+				bySource[f[len(f)-1]] = f[1 : len(f)-1]
+			}
+		}
+		return overall, bySource
+	}
+	aloneNeg, none := rates(negDir)
+	aloneWords, _ := rates(words)
+	_, both := rates(negDir, words)
+	if len(none) != 0 || len(aloneNeg) != len(calibrationGrid) {
+		t.Fatalf("one source: rows %v, overall %v", none, aloneNeg)
+	}
+	if !slices.Equal(both[negDir], aloneNeg) || !slices.Equal(both[words], aloneWords) {
+		t.Errorf("by source %v; alone: %s %v, %s %v", both, negDir, aloneNeg, words, aloneWords)
+	}
+	if aloneWords[0] == "0.000" {
+		t.Errorf("the word itself raises no false alarm at 0.5: %v", aloneWords)
+	}
+
 	// A rate the audio can count (here: anything) leaves the threshold at
 	// the bottom of its range, where every event is allowed.
 	stdout.Reset()
@@ -110,6 +155,14 @@ func savedSynthetic(t *testing.T) (res *Result, dir, model string) {
 		t.Fatal(err)
 	}
 	return res, dir, model
+}
+
+func atof(s string) float64 {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return math.NaN()
+	}
+	return v
 }
 
 func TestCalibrateErrors(t *testing.T) {
