@@ -67,16 +67,15 @@ often than the rest.
 	}
 	// Each file belongs to a source: the folder it was found under, or
 	// the folder of a file given by name.
-	var files []string
-	var srcOf []string
+	type input struct{ path, src string }
+	var files []input
 	for _, a := range fs.Args() {
 		st, err := os.Stat(a)
 		if err != nil {
 			return fmt.Errorf("calibrate: %w", err)
 		}
 		if !st.IsDir() {
-			files = append(files, a)
-			srcOf = append(srcOf, filepath.Dir(a))
+			files = append(files, input{a, filepath.Dir(a)})
 			continue
 		}
 		fl, err := listAudio(a)
@@ -86,9 +85,8 @@ often than the rest.
 		if len(fl) == 0 {
 			return fmt.Errorf("calibrate: no .wav or .flac files under %s", a)
 		}
-		files = append(files, fl...)
-		for range fl {
-			srcOf = append(srcOf, filepath.Clean(a))
+		for _, f := range fl {
+			files = append(files, input{f, filepath.Clean(a)})
 		}
 	}
 
@@ -103,10 +101,10 @@ often than the rest.
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		line, _ := detectFile(f, []wakeword.Detector{det})
+		line, _ := detectFile(f.path, []wakeword.Detector{det})
 		if line.Error != "" {
 			skipped++
-			fmt.Fprintf(stderr, "calibrate: skipping %s: %s\n", f, line.Error)
+			fmt.Fprintf(stderr, "calibrate: skipping %s: %s\n", f.path, line.Error)
 			continue
 		}
 		z := make([]float32, len(line.Scores))
@@ -115,10 +113,10 @@ often than the rest.
 		}
 		logits = append(logits, z)
 		seconds += line.Duration
-		sc := bySrc[srcOf[i]]
+		sc := bySrc[f.src]
 		if sc == nil {
-			sc = &source{name: srcOf[i]}
-			bySrc[srcOf[i]] = sc
+			sc = &source{name: f.src}
+			bySrc[f.src] = sc
 			srcs = append(srcs, sc)
 		}
 		sc.logits = append(sc.logits, z)
@@ -188,6 +186,10 @@ func writeBySource(w io.Writer, srcs []*source, refrac int) {
 		h := sc.seconds / 3600
 		fmt.Fprintf(tw, "%.2f\t", h)
 		for _, t := range calibrationGrid {
+			if h == 0 { // only empty files: no rate to give
+				fmt.Fprint(tw, "-\t")
+				continue
+			}
 			fmt.Fprintf(tw, "%.3f\t", float64(len(eventPeaks(sc.logits, logit(t), refrac)))/h)
 		}
 		fmt.Fprintln(tw, "  "+sc.name)

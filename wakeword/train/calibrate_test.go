@@ -118,6 +118,15 @@ func TestCalibrate(t *testing.T) {
 	if aloneWords[0] == "0.000" {
 		t.Errorf("the word itself raises no false alarm at 0.5: %v", aloneWords)
 	}
+	// A source of empty files has no rate to give, not NaN.
+	silent := filepath.Join(dir, "silent")
+	if err := os.Mkdir(silent, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeWAV(t, filepath.Join(silent, "empty.wav"), nil)
+	if _, rows := rates(negDir, silent); !slices.Equal(rows[silent], slices.Repeat([]string{"-"}, len(calibrationGrid))) {
+		t.Errorf("empty source: %v", rows[silent])
+	}
 
 	// A rate the audio can count (here: anything) leaves the threshold at
 	// the bottom of its range, where every event is allowed.
