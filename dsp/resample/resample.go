@@ -3,6 +3,8 @@ package resample
 import (
 	"fmt"
 	"math"
+
+	"github.com/wakegate/wakegate/internal/vec"
 )
 
 // Filter design constants (Kaiser's formulas, Oppenheim & Schafer §7.6).
@@ -204,7 +206,7 @@ func (r *Resampler) drain(dst []float32, limit int64) []float32 {
 	last := r.base + int64(len(r.hist)) // one past the last input we hold
 	for r.n+half < last+0 && r.n < limit {
 		start := int(r.n - half + 1 - r.base)
-		dst = append(dst, dot(r.coef[r.p*taps:(r.p+1)*taps], r.hist[start:start+taps]))
+		dst = append(dst, vec.Dot(r.coef[r.p*taps:(r.p+1)*taps], r.hist[start:start+taps]))
 		r.p += r.m
 		r.n += int64(r.p / r.l)
 		r.p %= r.l
@@ -223,22 +225,4 @@ func (r *Resampler) drain(dst []float32, limit int64) []float32 {
 		r.base += drop
 	}
 	return dst
-}
-
-// dot returns Σ c[i]·x[i]; len(x) == len(c). Four accumulators let the CPU
-// overlap the multiply-adds.
-func dot(c, x []float32) float32 {
-	x = x[:len(c)]
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(c); i += 4 {
-		s0 += c[i] * x[i]
-		s1 += c[i+1] * x[i+1]
-		s2 += c[i+2] * x[i+2]
-		s3 += c[i+3] * x[i+3]
-	}
-	for ; i < len(c); i++ {
-		s0 += c[i] * x[i]
-	}
-	return (s0 + s1) + (s2 + s3)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/wakegate/wakegate/dsp"
+	"github.com/wakegate/wakegate/internal/vec"
 )
 
 // FeatureConfig returns the dsp front end a model of shape c consumes: the
@@ -90,7 +91,7 @@ func (s *Stream) Step(frame []float32) float32 {
 	}
 	W := s.lay.InputWidth
 	for o := 0; o < C; o++ {
-		v := p[s.lay.B0+o] + dot(p[s.lay.W0+o*W:s.lay.W0+(o+1)*W], s.x)
+		v := p[s.lay.B0+o] + vec.Dot(p[s.lay.W0+o*W:s.lay.W0+(o+1)*W], s.x)
 		s.h[o] = relu(v)
 	}
 	K := c.Kernel
@@ -116,11 +117,11 @@ func (s *Stream) Step(frame []float32) float32 {
 		}
 		pw, pb := s.lay.PW[l], s.lay.PB[l]
 		for o := 0; o < C; o++ {
-			v := p[pb+o] + dot(p[pw+o*C:pw+(o+1)*C], s.u)
+			v := p[pb+o] + vec.Dot(p[pw+o*C:pw+(o+1)*C], s.u)
 			s.h[o] += relu(v)
 		}
 	}
-	return p[s.lay.BO] + dot(p[s.lay.WO:s.lay.WO+C], s.h)
+	return p[s.lay.BO] + vec.Dot(p[s.lay.WO:s.lay.WO+C], s.h)
 }
 
 func relu(x float32) float32 {
@@ -128,22 +129,4 @@ func relu(x float32) float32 {
 		return 0
 	}
 	return x
-}
-
-// dot returns Σ a[i]·b[i] over len(a) (b must be at least as long),
-// unrolled by four: the inner loop of every layer.
-func dot(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return (s0 + s1) + (s2 + s3)
 }

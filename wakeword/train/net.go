@@ -1,6 +1,7 @@
 package train
 
 import (
+	"github.com/wakegate/wakegate/internal/vec"
 	"github.com/wakegate/wakegate/wakeword/nn"
 )
 
@@ -67,7 +68,7 @@ func (n *seqNet) forward(p []float32, x []float32) []float32 {
 				if tt < 0 {
 					continue
 				}
-				v += dot(w[k*M:(k+1)*M], x[tt*M:(tt+1)*M])
+				v += vec.Dot(w[k*M:(k+1)*M], x[tt*M:(tt+1)*M])
 			}
 			n.a0[t*C+o] = v
 			n.h[0][t*C+o] = max(v, 0)
@@ -92,7 +93,7 @@ func (n *seqNet) forward(p []float32, x []float32) []float32 {
 				}
 			}
 			for o := 0; o < C; o++ {
-				v := p[pb+o] + dot(p[pw+o*C:pw+(o+1)*C], ut)
+				v := p[pb+o] + vec.Dot(p[pw+o*C:pw+(o+1)*C], ut)
 				a[t*C+o] = v
 				hout[t*C+o] = hin[t*C+o] + max(v, 0)
 			}
@@ -100,7 +101,7 @@ func (n *seqNet) forward(p []float32, x []float32) []float32 {
 	}
 	hl := n.h[L]
 	for t := 0; t < T; t++ {
-		n.z[t] = p[n.lay.BO] + dot(p[n.lay.WO:n.lay.WO+C], hl[t*C:(t+1)*C])
+		n.z[t] = p[n.lay.BO] + vec.Dot(p[n.lay.WO:n.lay.WO+C], hl[t*C:(t+1)*C])
 	}
 	return n.z
 }
@@ -205,20 +206,4 @@ func (n *seqNet) backward(p, g []float32, dz []float32) {
 			}
 		}
 	}
-}
-
-func dot(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return (s0 + s1) + (s2 + s3)
 }
