@@ -14,7 +14,7 @@
 # but its checkpoint was picked by validation loss on those same sessions
 # (optimistic).
 #
-# Takes the training time of one alexa model (about 20 minutes on 2
+# Takes the training time of one alexa model (about 30 minutes on 2
 # cores); the peers' results of the last `make bench-wakeword` are reused
 # (their held-out sets are rerun: seconds).
 #
