@@ -81,7 +81,7 @@ for w in "${words[@]}"; do
       # and twelve.
       # 12000 steps, not 8000: on speakers held out of training
       # (make bench-heldout's split, seeds 1 and 2) the longer run missed
-      # fewer of them at every false-alarm budget but one (models/README.md).
+      # fewer of them or as many in 19 of 20 comparisons (models/README.md).
       real=()
       for _ in $(seq "$REAL_ALEXA"); do real+=(--pos "$CORPUS/dev/pos/alexa/dev"); done
       $WAKEGATE train --word alexa --seed "$SEED" --val "$VAL" --steps "${STEPS_ALEXA:-12000}" --channels "${CHANNELS_ALEXA:-64}" --nets "${NETS_ALEXA:-1}" \
