@@ -145,7 +145,9 @@ func TestCapture48k(t *testing.T) {
 	}
 	defer c.Close()
 	t0 := time.Now() // before Start, as in TestCaptureNull
-	c.Start()
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
 	buf := make([]int16, 1600) // 100 ms at 16 kHz
 	for range 2 {
 		if n, err := c.Read(buf); n != 1600 || err != nil {
