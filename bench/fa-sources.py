@@ -27,7 +27,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.environ.get("BENCH") or os.path.join(ROOT, "..", "shared", "bench")
 CORPUS = os.environ.get("CORPUS") or "/work/corpus"
-HOP_GAP = 0.5  # seconds below --min that end an event
+EVENT_GAP_S = 0.5  # seconds below --min that end an event
 
 
 def logit(s):
@@ -56,7 +56,7 @@ def events(paths, floor):
                     v = logit(s)
                     if v < floor:
                         continue
-                    if cur is None or t - last > HOP_GAP:
+                    if cur is None or t - last > EVENT_GAP_S:
                         cur = [v, name, t]
                         out.append(cur)
                     elif v > cur[0]:
@@ -117,10 +117,9 @@ class Sources:
             if n == int(idx) and a - 1.0 <= sec <= b + 1.0:
                 text = ""
                 if prefix.startswith("real_tuxpaint_") and "_desc" in s:
-                    base = os.path.basename(s)[:-4]
-                    lang = base.rpartition("_desc")[2].lstrip("_") or "en"
-                    txt = os.path.join(os.path.dirname(s), base.rpartition("_desc")[0] + ".txt")
-                    text = self.w.tuxpaint_text(txt, lang) or ""
+                    stamp, _, lang = os.path.basename(s)[:-4].rpartition("_desc")
+                    txt = os.path.join(os.path.dirname(s), stamp + ".txt")
+                    text = self.w.tuxpaint_text(txt, lang.lstrip("_") or "en") or ""
                 # A detection comes at the word's end, a few frames after it.
                 mark = ">" if a <= sec <= b + 0.3 else " "
                 out.append("%s %s (%.1f-%.1f s)%s" % (mark, s, a, b, " " + repr(text) if text else ""))
