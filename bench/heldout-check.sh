@@ -18,12 +18,15 @@
 # cores); the peers' results of the last `make bench-wakeword` are reused
 # (their held-out sets are rerun: seconds).
 #
-# Environment: CORPUS (/work/corpus), SEED (1), VAL (30), XV (work folder,
-# CORPUS/xv: the model, the bench output and the training log).
+# Environment: CORPUS (/work/corpus), SEED (1), SPLIT_SEED (the split's own
+# seed, default SEED: fix it and vary SEED to draw several models on the same
+# held-out speakers), VAL (30), XV (work folder, CORPUS/xv: the model, the
+# bench output and the training log).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 export CORPUS=${CORPUS:-/work/corpus} SEED=${SEED:-1} VAL=${VAL:-30}
+export SPLIT_SEED=${SPLIT_SEED:-$SEED}
 XV=${XV:-$CORPUS/xv}
 mkdir -p "$XV/bench/results"
 for e in porcupine oww; do
@@ -48,7 +51,7 @@ trap 'rm -f "$sec"' EXIT
   echo "exactly as \`models/alexa.wgm\` (\`bench/train-models.sh\`, seed $SEED) but with $VAL % of the"
   echo "recording sessions of pos/alexa/dev held out (\`--val $VAL\`; training took $mins min), scored by"
   echo "\`bench/run-bench.sh\` with the same scorer and peers. pos/alexa/heldout and heldout_snr10 are"
-  echo "the $nheld recordings of those sessions (\`wakegate train --split --seed $SEED --val $VAL\`), clean and"
+  echo "the $nheld recordings of those sessions (\`wakegate train --split --split-seed $SPLIT_SEED --val $VAL\`), clean and"
   echo "in noise: one missed file is $(pct 1 "$nheld") %. Thresholds are chosen"
   echo "on the dev sets as above, never on the held-out ones. Two biases, in opposite directions: this model"
   echo "learnt from fewer speakers than the shipped one, and the trainer kept the checkpoint with the lowest"

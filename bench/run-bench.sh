@@ -20,8 +20,8 @@
 #
 # Environment: CORPUS (default /work/corpus), WAKEGATE (command with the
 # detect subcommand; default: bin/wakegate, built here), MODEL (models/alexa.wgm),
-# SEED and VAL (the model's training seed and held-out percent, as in
-# bench/train-models.sh: 1 and 10), REPORT (0: print the table only, leave
+# SEED, SPLIT_SEED and VAL (the model's training seed, split seed and held-out
+# percent, as in bench/train-models.sh: 1, SEED and 10), REPORT (0: print the table only, leave
 # BENCHMARKS.md and bench/roc.svg alone).
 # bench/heldout-check.sh uses these to score a model that held out more
 # sessions than the shipped one.
@@ -45,7 +45,7 @@ fi
 pa=$CORPUS/dev/pos/alexa
 rm -rf "$pa/heldout" "$pa/heldout_snr10"
 mkdir -p "$pa/heldout" "$pa/heldout_snr10"
-"$WAKEGATE" train --split --seed "${SEED:-1}" --val "${VAL:-10}" --pos "$pa/dev" |
+"$WAKEGATE" train --split --split-seed "${SPLIT_SEED:-${SEED:-1}}" --val "${VAL:-10}" --pos "$pa/dev" |
   while IFS=$'\t' read -r side _ f; do
     [ "$side" = val ] || continue
     ln "$f" "$pa/heldout/"

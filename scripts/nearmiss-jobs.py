@@ -13,8 +13,9 @@ spelled in the orthography of one of twenty espeak-ng languages (Cyrillic for
 ru, be, uk, bg, mk) and read with a random voice variant, speed and pitch.
 The same N and SEED give the same lines.
 
-This is the generator of the near-miss trial in models/README.md (2026-12-03).
-It is not part of the recipe.
+scripts/tts-corpus.sh runs it (N = TTS_NEAR, SEED = TTS_SEED) into
+OUT/near/alexa; bench/train-models.sh trains on those files with NEAR_ALEXA=1,
+the near-miss trial of models/README.md, not yet part of the shipped recipe.
 """
 import itertools
 import random

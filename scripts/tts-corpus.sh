@@ -15,6 +15,9 @@
 #                    every WORD ("alex", "election", "commuter", ...) and
 #                    random phrases of words from the Go specification (a
 #                    text the bench's negative speech does not read)
+#   near/alexa/*.wav when WORD alexa is asked for: pseudo-words two or three
+#                    sounds from it, spelled for twenty espeak-ng languages
+#                    (scripts/nearmiss-jobs.py: "galeca", "зулэса", ...)
 #
 # Missing packages (espeak-ng, flite, festival, festvox-kallpc16k, sox) are
 # installed with apt-get when run as root. Choices are seeded (TTS_SEED,
@@ -22,7 +25,8 @@
 # files are kept: rerunning only fills gaps.
 #
 # Environment: TTS_SEED, TTS_POS (espeak-ng clips per word, default 600),
-# TTS_NEG (random phrases, default 1500), TTS_JOBS (default nproc).
+# TTS_NEG (random phrases, default 1500), TTS_NEAR (alexa's pseudo-words,
+# default 700), TTS_JOBS (default nproc).
 set -euo pipefail
 
 if [ $# -lt 2 ]; then
@@ -116,9 +120,18 @@ for i in $(seq 1 "$nneg"); do
   esac
 done >>"$jobsfile"
 
+# Pseudo-words shaped like "alexa" in other languages' sounds: what the
+# networks wake on among unseen real voices is words such as Belarusian
+# "Курыца" and "Палова", not English near misses (models/README.md).
+for w in "${words[@]}"; do
+  [ "$w" = alexa ] || continue
+  mkdir -p "$out/near/alexa"
+  python3 "$(dirname "$0")/nearmiss-jobs.py" "$out/near/alexa" "${TTS_NEAR:-700}" "$seed" >>"$jobsfile"
+done
+
 cp "$jobsfile" "$out/jobs.tsv" # what each file says, and with which voice
 
 # 0.3 s of silence on each side so the word's edges are inside the clip.
 tr '\n' '\0' <"$jobsfile" | TTS_PAD=0.3 xargs -0 -P "$jobs" -I{} bash -c 'tts_synth "$1"' _ {}
 find "$out" -name '*.tmp.wav' -delete
-echo "tts-corpus: $(find "$out/pos" -name '*.wav' | wc -l) positives, $(find "$out/neg" -name '*.wav' | wc -l) negatives in $out"
+echo "tts-corpus: $(find "$out/pos" -name '*.wav' | wc -l) positives, $(find "$out/neg" "$out/near" -name '*.wav' 2>/dev/null | wc -l) negatives in $out"
