@@ -14,8 +14,9 @@ ru, be, uk, bg, mk) and read with a random voice variant, speed and pitch.
 The same N and SEED give the same lines.
 
 scripts/tts-corpus.sh runs it (N = TTS_NEAR, SEED = TTS_SEED) into
-OUT/near/alexa; bench/train-models.sh trains on those files with NEAR_ALEXA=1,
-the near-miss trial of models/README.md, not yet part of the shipped recipe.
+OUT/near/alexa; bench/train-models.sh makes and trains on those files with
+NEAR_ALEXA=1, the near-miss trial of models/README.md, which four seeds did
+not keep.
 """
 import itertools
 import random

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -49,6 +50,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	valPct := fs.Int("val", 10, "percent of files (grouped by recording session) held out for validation")
 	channels := fs.Int("channels", nn.DefaultConfig().Channels, "network width")
 	nets := fs.Int("nets", 0, "networks to train (seeds --seed, --seed+1, ...) and average: each costs its training time and its share of the detector's CPU (default 1, or the --base model's number)")
+	snapshots := fs.String("snapshots", "", "also write the network as it stands at every validation to this folder (step-NNNNN.wgm, or netN-step-NNNNN.wgm with --nets; default threshold 0.5, not calibrated), to compare checkpoints on other data")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	split := fs.Bool("split", false, "print which --pos and --neg files --split-seed and --val hold out (lines \"val|train TAB pos|neg TAB FILE\") and exit without training")
 	fs.Usage = func() {
@@ -100,6 +102,12 @@ run's random draws.
 		ValPct: *valPct, Log: logger}
 	o.Config = nn.DefaultConfig()
 	o.Config.Channels = *channels
+	if *snapshots != "" {
+		if err := os.MkdirAll(*snapshots, 0o755); err != nil {
+			return fmt.Errorf("train: --snapshots: %w", err)
+		}
+		o.Snapshot = snapshotWriter(*snapshots, *nets > 1)
+	}
 	if !*quiet {
 		o.Progress = stderr
 		o.PlainProgress = !term.IsTerminal(stderr)
@@ -157,6 +165,24 @@ run's random draws.
 	fmt.Fprintf(stdout, "train: wrote %s (%s, %s of %d parameters); end lag %d ms, word %d ms\ntrain: %s\n",
 		*out, m.Word, count, len(m.Params), m.EndLagSamples/16, m.WordSamples/16, e.Calib)
 	return nil
+}
+
+// snapshotWriter returns an Options.Snapshot that saves each checkpoint
+// in dir. Train runs the networks of an ensemble one after another, each
+// from step 1, so a new run of steps starts the next network's names.
+func snapshotWriter(dir string, several bool) func(int, *nn.Model, ValStats) error {
+	net, last := 0, 0
+	return func(step int, m *nn.Model, _ ValStats) error {
+		if step <= last {
+			net++
+		}
+		last = step
+		name := fmt.Sprintf("step-%05d.wgm", step)
+		if several {
+			name = fmt.Sprintf("net%d-%s", net+1, name)
+		}
+		return m.Save(filepath.Join(dir, name))
+	}
 }
 
 // PrintSplit writes, for every audio file under the positive and negative

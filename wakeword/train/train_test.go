@@ -728,3 +728,58 @@ func TestAugmentSpanAtTheEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestSnapshots trains two networks with --snapshots: each network's
+// checkpoints get their own names, and the last checkpoint of a run
+// validated once is the network written to --out.
+func TestSnapshots(t *testing.T) {
+	dir := t.TempDir()
+	pos, neg := corpus(t, dir, 4, 6, 6)
+	snaps, out := filepath.Join(dir, "snaps"), filepath.Join(dir, "m.wgm")
+	var so, se bytes.Buffer
+	err := Main(context.Background(), []string{"--word", "chirp", "--pos", pos, "--neg", neg, "--out", out, "--snapshots", snaps,
+		"--nets", "2", "--steps", "6", "--batch", "2", "--channels", "4", "--val", "30", "--quiet"}, &so, &se)
+	if err != nil {
+		t.Fatal(err, se.String())
+	}
+	m, err := nn.LoadModel(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range []string{"net1-step-00006.wgm", "net2-step-00006.wgm"} {
+		s, err := nn.LoadModel(filepath.Join(snaps, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Nets() != 1 || !slices.Equal(s.Params, m.Member(i).Params) {
+			t.Errorf("%s is not network %d of %s", name, i+1, out)
+		}
+	}
+	if files, _ := os.ReadDir(snaps); len(files) != 2 {
+		t.Errorf("%d files in the snapshot folder, want 2", len(files))
+	}
+}
+
+func TestTailThreshold(t *testing.T) {
+	for _, c := range []struct {
+		neg  []float64
+		k    int
+		want float32 // the threshold is just above this score
+	}{
+		{[]float64{0.1, 0.9, 0.5, 0.7}, 3, 0.5},
+		{[]float64{0.1, 0.9, 0.5, 0.7}, 1, 0.9},
+		{[]float64{0.99, 0.99, 0.99, 0.2}, 3, 0.99},
+	} {
+		got := tailThreshold(c.neg, c.k)
+		if float32(got) != math.Nextafter32(c.want, 2) {
+			t.Errorf("tailThreshold(%v, %d) = %v, want just above %v", c.neg, c.k, got, c.want)
+		}
+		// Every negative up to the k-th highest stays below it.
+		if n := len(c.neg) - int(share(c.neg, func(s float64) bool { return s < got })*float64(len(c.neg))+0.5); n >= c.k {
+			t.Errorf("tailThreshold(%v, %d) = %v lets %d negatives through", c.neg, c.k, got, n)
+		}
+	}
+	if got := tailThreshold([]float64{0.4}, 3); got != 0 {
+		t.Errorf("tailThreshold of one negative at k=3 = %v, want 0", got)
+	}
+}
