@@ -682,7 +682,7 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 				copy(best, m.Params)
 			}
 			o.Log.Info("train: validation", "step", step, "train_loss", tl, "val_loss", vs.Loss,
-				"miss", vs.MissAt, "fp", vs.FPAt, "miss_strict", vs.MissStrict, "threshold", vs.Threshold, "best", better)
+				"miss", vs.MissAt, "fp", vs.FPAt, "miss_strict", vs.MissStrict, "threshold", vs.Threshold, "miss_tail", vs.MissTail, "tail_threshold", vs.TailThreshold, "best", better)
 			if o.Progress != nil {
 				mark := ""
 				if better {
