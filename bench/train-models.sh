@@ -73,6 +73,12 @@ TTS_NEAR=$near scripts/tts-corpus.sh "$CORPUS/tts" alexa computer
 # Always: it only fills what is missing, so a corpus from an older
 # version of the script gets the voices added since.
 scripts/neg-corpus.sh "$CORPUS/neg"
+# What the models are made from, as digests: two machines whose models
+# differ compare these lines to find the folder that differs.
+echo "train-models: corpus digests (scripts/corpus-digest.sh):"
+scripts/corpus-digest.sh "$CORPUS/dev/pos/alexa/dev" "$CORPUS/tts/pos/alexa" "$CORPUS/tts/pos/computer" \
+  "$CORPUS/tts/neg" "$CORPUS/dev/neg/keywords" "$CORPUS/neg/real" "$CORPUS/neg/music" \
+  "$CORPUS/calib" "$CORPUS/dev/neg/speech/dev"
 
 # The real negatives train --val holds out (the same seed and split for
 # both words): never trained on, so fit to calibrate with.
