@@ -153,9 +153,7 @@ trap 'rm -f "$sec"' EXIT
   echo "is about 0.4 FA/h. First the files alternately (A: the first, third, ... in name order, so each half holds"
   echo "every source), then Tux Paint's recordings (A: Belarusian, Bulgarian, Catalan, Danish, ...) against the rest (B):"
   echo
-  python3 bench/split-half.py "$OUT/results/porcupine" "$OUT/results/oww" "$OUT/results/wakegate" | tail -n +3
-  echo
-  python3 bench/split-half.py --split tuxpaint "$OUT/results/porcupine" "$OUT/results/oww" "$OUT/results/wakegate" | tail -n +3
+  python3 bench/split-half.py --split alt,tuxpaint "$OUT/results/porcupine" "$OUT/results/oww" "$OUT/results/wakegate"
   echo "<!-- END bench/run-bench.sh -->"
 } > "$sec"
 scripts/md-section.sh bench/run-bench.sh "$sec" BENCHMARKS.md

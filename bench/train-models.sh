@@ -66,9 +66,9 @@ words=("$@")
 
 [ -d "$CORPUS/dev/pos/alexa/dev" ] || ../shared/bench/corpus/build-dev.sh "$CORPUS/dev"
 # Always, like neg-corpus.sh below: it only synthesizes what is missing.
-near=0
-[ "${NEAR_ALEXA:-0}" = 1 ] && near=${TTS_NEAR:-700}
-TTS_NEAR=$near scripts/tts-corpus.sh "$CORPUS/tts" alexa computer
+tts_near=0
+[ "${NEAR_ALEXA:-0}" = 1 ] && tts_near=${TTS_NEAR:-700}
+TTS_NEAR=$tts_near scripts/tts-corpus.sh "$CORPUS/tts" alexa computer
 [ -f "$CORPUS/calib/jobs.tsv" ] || scripts/calib-corpus.sh "$CORPUS/calib"
 # Always: it only fills what is missing, so a corpus from an older
 # version of the script gets the voices added since.

@@ -130,7 +130,7 @@ done >>"$jobsfile"
 for w in "${words[@]}"; do
   [ "$w" = alexa ] && [ "${TTS_NEAR:-0}" -gt 0 ] || continue
   mkdir -p "$out/near/alexa"
-  python3 "$(dirname "$0")/nearmiss-jobs.py" "$out/near/alexa" "${TTS_NEAR:-700}" "$seed" >>"$jobsfile"
+  python3 "$(dirname "$0")/nearmiss-jobs.py" "$out/near/alexa" "$TTS_NEAR" "$seed" >>"$jobsfile"
 done
 
 cp "$jobsfile" "$out/jobs.tsv" # what each file says, and with which voice
