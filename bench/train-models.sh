@@ -79,6 +79,10 @@ echo "train-models: corpus digests (scripts/corpus-digest.sh):"
 scripts/corpus-digest.sh "$CORPUS/dev/pos/alexa/dev" "$CORPUS/tts/pos/alexa" "$CORPUS/tts/pos/computer" \
   "$CORPUS/tts/neg" "$CORPUS/dev/neg/keywords" "$CORPUS/neg/real" "$CORPUS/neg/music" \
   "$CORPUS/calib" "$CORPUS/dev/neg/speech/dev"
+# ...and the versions of the tools that made them: the digests say which
+# folder differs, these say whether a package update is why.
+echo "train-models: corpus tools (dpkg-query):"
+dpkg-query -W -f='  ${Package} ${Version}\n' espeak-ng espeak-ng-data flite festival festvox-kallpc16k sox ffmpeg 2>/dev/null || true
 
 # The real negatives train --val holds out (the same seed and split for
 # both words): never trained on, so fit to calibrate with.
