@@ -83,7 +83,15 @@ for p in "${extra[@]}"; do
 done
 wz=$debs/warzone2100-data/root/usr/share/games/warzone2100
 if [ ! -d "$wz/audio" ]; then
-  for z in "$wz"/*.wz; do unzip -q -o "$z" 'audio/memressp/*' 'audio/taunts/*' -d "$wz" || true; done
+  # Only base.wz holds the voices; asking every archive for them made
+  # unzip warn about the others, and ignoring its status hid real errors.
+  for z in "$wz"/*.wz; do
+    members=$(unzip -Z1 "$z") || { echo "neg-corpus: cannot list $z" >&2; exit 1; }
+    mapfile -t voices < <(grep -E '^audio/(memressp|taunts)/.*[^/]$' <<<"$members")
+    [ ${#voices[@]} -gt 0 ] || continue
+    unzip -q -o "$z" "${voices[@]}" -d "$wz" ||
+      { echo "neg-corpus: unzip $z failed" >&2; exit 1; }
+  done
 fi
 
 # sorted_files DIR PATTERN: the files, banned names left out, in a fixed order.
