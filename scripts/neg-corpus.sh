@@ -85,13 +85,18 @@ wz=$debs/warzone2100-data/root/usr/share/games/warzone2100
 if [ ! -d "$wz/audio" ]; then
   # Only base.wz holds the voices; asking every archive for them made
   # unzip warn about the others, and ignoring its status hid real errors.
+  # They go to a scratch folder first: a failed run must not leave a
+  # partial audio/ that the next run would take as done.
+  rm -rf "$wz/.audio.partial"
   for z in "$wz"/*.wz; do
     members=$(unzip -Z1 "$z") || { echo "neg-corpus: cannot list $z" >&2; exit 1; }
     mapfile -t voices < <(grep -E '^audio/(memressp|taunts)/.*[^/]$' <<<"$members")
     [ ${#voices[@]} -gt 0 ] || continue
-    unzip -q -o "$z" "${voices[@]}" -d "$wz" ||
+    unzip -q -o "$z" "${voices[@]}" -d "$wz/.audio.partial" ||
       { echo "neg-corpus: unzip $z failed" >&2; exit 1; }
   done
+  [ -d "$wz/.audio.partial/audio" ] || { echo "neg-corpus: no voices found in $wz/*.wz" >&2; exit 1; }
+  mv "$wz/.audio.partial/audio" "$wz/audio" && rmdir "$wz/.audio.partial"
 fi
 
 # sorted_files DIR PATTERN: the files, banned names left out, in a fixed order.
