@@ -20,7 +20,7 @@
 #
 # Each model's default threshold is then set by `wakegate calibrate` (3
 # false alarms in 24 hours, counted) on everyday speech no model trained
-# on: scripts/calib-corpus.sh's 8.6 h of synthesized prose, plus the real
+# on: scripts/calib-corpus.sh's 10.9 h of synthesized prose, plus the real
 # recordings of neg-corpus.sh's speech and the bench's neg/keywords that
 # `train --val` held out, and the bench's development speech
 # (neg/speech/dev, 5 h of real and synthesized voices): real speech
@@ -65,13 +65,13 @@ words=("$@")
 [ ${#words[@]} -gt 0 ] || words=(alexa computer)
 
 [ -d "$CORPUS/dev/pos/alexa/dev" ] || ../shared/bench/corpus/build-dev.sh "$CORPUS/dev"
-# Always, like neg-corpus.sh below: it only synthesizes what is missing.
+# Always: each of the three only makes what is missing, and the two
+# synthesizers also remake the files an older version of their script
+# made from other job lines (so a corpus from before a fix gets it).
 tts_near=0
 [ "${NEAR_ALEXA:-0}" = 1 ] && tts_near=${TTS_NEAR:-700}
 TTS_NEAR=$tts_near scripts/tts-corpus.sh "$CORPUS/tts" alexa computer
-[ -f "$CORPUS/calib/jobs.tsv" ] || scripts/calib-corpus.sh "$CORPUS/calib"
-# Always: it only fills what is missing, so a corpus from an older
-# version of the script gets the voices added since.
+scripts/calib-corpus.sh "$CORPUS/calib"
 scripts/neg-corpus.sh "$CORPUS/neg"
 # What the models are made from, as digests: two machines whose models
 # differ compare these lines to find the folder that differs.

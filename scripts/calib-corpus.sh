@@ -5,8 +5,8 @@
 #
 # usage: scripts/calib-corpus.sh OUT
 #
-# OUT gets 16 kHz mono s16 WAV files of about 320 words each (1.7 min on
-# average; 300 files make 8.6 h), one voice
+# OUT gets 16 kHz mono s16 WAV files of about 320 words each (2.2 min on
+# average; 300 files make 10.9 h), one voice
 # per file, reading running prose: the doc comments of the Go standard
 # library (GOROOT/src), a text neither the bench's negative speech
 # (fortunes, licences) nor the training negatives (words of the Go
@@ -74,8 +74,12 @@ for i in $(seq 1 "$files"); do
   done
   f=$(printf '%s/calib_%04d.wav' "$out" "$i")
   case $((RANDOM % 10)) in
-    0) printf '%s\tfestival\tkal_diphone\t0.%s\t0\t%s\n' "$f" $((80 + RANDOM % 51)) "$text" ;;
-    1 | 2) printf '%s\tflite\t%s\t0.%s\t%s\t%s\n' "$f" "${fvoices[RANDOM % ${#fvoices[@]}]}" $((80 + RANDOM % 51)) $((80 + RANDOM % 121)) "$text" ;;
+    0)
+      s=$((80 + RANDOM % 51))
+      printf '%s\tfestival\tkal_diphone\t%s\t0\t%s\n' "$f" "$(tts_ratio "$s")" "$text" ;;
+    1 | 2)
+      fv=${fvoices[RANDOM % ${#fvoices[@]}]} s=$((80 + RANDOM % 51)) p=$((80 + RANDOM % 121))
+      printf '%s\tflite\t%s\t%s\t%s\t%s\n' "$f" "$fv" "$(tts_ratio "$s")" "$p" "$text" ;;
     *)
       v=${evoices[RANDOM % ${#evoices[@]}]}
       var=${evariants[RANDOM % ${#evariants[@]}]}
@@ -83,6 +87,7 @@ for i in $(seq 1 "$files"); do
       printf '%s\tespeak\t%s\t%s\t%s\t%s\n' "$f" "$v" $((120 + RANDOM % 91)) $((20 + RANDOM % 61)) "$text" ;;
   esac
 done >"$jobsfile"
+tts_stale "$jobsfile" "$out/jobs.tsv"
 cp "$jobsfile" "$out/jobs.tsv"
 
 echo "calib-corpus: synthesizing $files files into $out" >&2

@@ -64,10 +64,12 @@ espeak_job() { # file text
 flite_job() { # file text
   local v=${fvoices[RANDOM % ${#fvoices[@]}]}
   # duration stretch 0.8-1.3, pitch mean 80-200 Hz.
-  printf '%s\tflite\t%s\t0.%s\t%s\t%s\n' "$1" "$v" $((80 + RANDOM % 51)) $((80 + RANDOM % 121)) "$2"
+  local s=$((80 + RANDOM % 51)) p=$((80 + RANDOM % 121))
+  printf '%s\tflite\t%s\t%s\t%s\t%s\n' "$1" "$v" "$(tts_ratio "$s")" "$p" "$2"
 }
 festival_job() { # file text
-  printf '%s\tfestival\tkal_diphone\t%s\t0\t%s\n' "$1" "0.$((80 + RANDOM % 51))" "$2"
+  local s=$((80 + RANDOM % 51))
+  printf '%s\tfestival\tkal_diphone\t%s\t0\t%s\n' "$1" "$(tts_ratio "$s")" "$2"
 }
 
 requests=("what time is it" "play some music" "turn off the lights" "what's the weather"
@@ -133,6 +135,7 @@ for w in "${words[@]}"; do
   python3 "$(dirname "$0")/nearmiss-jobs.py" "$out/near/alexa" "$TTS_NEAR" "$seed" >>"$jobsfile"
 done
 
+tts_stale "$jobsfile" "$out/jobs.tsv"
 cp "$jobsfile" "$out/jobs.tsv" # what each file says, and with which voice
 
 # 0.3 s of silence on each side so the word's edges are inside the clip.

@@ -28,6 +28,29 @@ evariants=("" m1 m2 m3 m4 m5 m6 m7 m8 f1 f2 f3 f4 f5 croak whisper klatt klatt2 
   paul quincy rob robert shelby steph travis victor zac)
 fvoices=(kal kal16 awb rms slt)
 
+# tts_ratio N: N hundredths as a decimal (80 -> 0.80, 127 -> 1.27), for
+# the stretch factors the job lists draw as whole hundredths. (Printing
+# "0.N" instead turned 100-130 into 0.100-0.130: speech eight to ten
+# times too fast, in most of flite's and festival's clips until
+# 2026-12-04.)
+tts_ratio() {
+  printf '%d.%02d' $(($1 / 100)) $(($1 % 100))
+}
+
+# tts_stale NEW OLD: deletes the files of the job list NEW whose line
+# differs from the job list OLD (a corpus made by an older version of a
+# script), so that synthesis makes them again instead of keeping them
+# as finished. Says how many, if any.
+tts_stale() {
+  [ -f "$2" ] || return 0
+  local n=0 f
+  while IFS= read -r f; do
+    if [ -e "$f" ]; then rm -f "$f"; n=$((n + 1)); fi
+  done < <(awk -F'\t' 'NR == FNR {old[$0] = 1; next} !($0 in old) {print $1}' "$2" "$1")
+  if [ "$n" -gt 0 ]; then echo "tts: files whose job lines changed: $n; making them again" >&2; fi
+  return 0
+}
+
 # tts_synth LINE: synthesizes one job-list line (FILE TOOL VOICE A B TEXT,
 # tab-separated; A and B are speed and pitch for espeak, duration stretch
 # and pitch mean for flite, duration stretch for festival) into FILE as
