@@ -92,6 +92,16 @@ mapfile -t heldneg < <($WAKEGATE train --split --split-seed "$SPLIT_SEED" --val 
   --neg "$CORPUS/neg/real" --neg "$CORPUS/dev/neg/keywords" | awk -F'\t' '$1 == "val" {print $3}')
 [ ${#heldneg[@]} -gt 0 ] || { echo "train-models: no held-out real negatives" >&2; exit 1; }
 
+# synth_only WORD OTHER OUT: computer's recipe, synthesized positives of
+# WORD only, OTHER's among the negatives, written to OUT.
+synth_only() {
+  $WAKEGATE train --word "$1" --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_COMPUTER:-5000}" --channels "${CHANNELS_COMPUTER:-64}" --nets "${NETS_COMPUTER:-1}" \
+    --pos "$CORPUS/tts/pos/$1" \
+    --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/$2" \
+    --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \
+    --out "$3"
+}
+
 for w in "${words[@]}"; do
   case $w in
     alexa)
@@ -115,24 +125,14 @@ for w in "${words[@]}"; do
         --neg "$CORPUS/tts/neg" "${near[@]}" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/computer" \
         --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \
         --out "$MODELS/alexa.wgm" ;;
-    computer)
-      $WAKEGATE train --word computer --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_COMPUTER:-5000}" --channels "${CHANNELS_COMPUTER:-64}" --nets "${NETS_COMPUTER:-1}" \
-        --pos "$CORPUS/tts/pos/computer" \
-        --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/alexa" \
-        --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \
-        --out "$MODELS/computer.wgm" ;;
+    computer) synth_only computer alexa "$MODELS/computer.wgm" ;;
     alexa-synth)
-      # Not shipped: computer's recipe (synthesized positives only) applied
-      # to alexa, written as MODELS/alexa-synth.wgm, so that the real
+      # Not shipped: computer's recipe applied to alexa, so that the real
       # recordings of pos/alexa/dev, none of them trained on, can say what
       # a model of synthesized speech does on real speakers
       # (`MODEL=MODELS/alexa-synth.wgm REPORT=0 bench/run-bench.sh OUT`;
       # models/README.md).
-      $WAKEGATE train --word alexa --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_COMPUTER:-5000}" --channels "${CHANNELS_COMPUTER:-64}" --nets "${NETS_COMPUTER:-1}" \
-        --pos "$CORPUS/tts/pos/alexa" \
-        --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/computer" \
-        --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \
-        --out "$MODELS/alexa-synth.wgm" ;;
+      synth_only alexa computer "$MODELS/alexa-synth.wgm" ;;
     *) echo "train-models: unknown word $w" >&2; exit 2 ;;
   esac
   $WAKEGATE calibrate --raise-only --wakeword "$MODELS/$w.wgm" --out "$MODELS/$w.wgm" "$CORPUS/calib" "${heldneg[@]}" "$CORPUS/dev/neg/speech/dev"
