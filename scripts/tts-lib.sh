@@ -10,13 +10,21 @@ tts_need() {
   command -v flite >/dev/null || need+=(flite)
   command -v text2wave >/dev/null || need+=(festival festvox-kallpc16k)
   command -v sox >/dev/null || need+=(sox)
-  [ ${#need[@]} -eq 0 ] && return 0
+  tts_install "$1" "${need[@]}"
+}
+
+# tts_install NAME PACKAGE...: installs the Debian packages with apt-get
+# when we are root; otherwise names them and exits. No packages: nothing.
+tts_install() {
+  local name=$1
+  shift
+  [ $# -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ]; then
-    echo "$1: missing ${need[*]}; run as root to install them" >&2
+    echo "$name: missing $*; run as root to install them" >&2
     exit 1
   fi
-  echo "$1: installing ${need[*]}" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  echo "$name: installing $*" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
 # espeak-ng English voices and variants (a subset of espeak-ng-data/voices/!v

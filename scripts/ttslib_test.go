@@ -9,19 +9,29 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // lib runs a bash snippet with tts-lib.sh sourced and returns its stdout
 // and stderr.
 func lib(t *testing.T, snippet string, args ...string) (string, string) {
 	t.Helper()
+	out, errOut, err := libEnv(nil, snippet, args...)
+	if err != nil {
+		t.Fatalf("bash %q: %v\n%s", snippet, err, errOut)
+	}
+	return out, errOut
+}
+
+// libEnv is lib with extra environment variables, and the snippet's
+// failure returned instead of failing the test.
+func libEnv(env []string, snippet string, args ...string) (string, string, error) {
 	cmd := exec.Command("bash", append([]string{"-c", ". ./tts-lib.sh && " + snippet, "lib"}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
 	var out, errb strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("bash %q: %v\n%s", snippet, err, errb.String())
-	}
-	return out.String(), errb.String()
+	err := cmd.Run()
+	return out.String(), errb.String(), err
 }
 
 func TestTTSRatio(t *testing.T) {
@@ -70,5 +80,124 @@ func TestTTSStale(t *testing.T) {
 	}
 	if _, err := os.Stat(file("a.wav")); err != nil {
 		t.Error("no old list: a.wav deleted")
+	}
+}
+
+func TestTTSInstall(t *testing.T) {
+	// A fake apt-get first in PATH records what it was asked to do.
+	bin := t.TempDir()
+	calls := filepath.Join(bin, "calls")
+	fake := "#!/bin/sh\necho \"$*\" >>" + calls + "\n"
+	if err := os.WriteFile(filepath.Join(bin, "apt-get"), []byte(fake), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH")}
+
+	// Nothing missing: apt-get is not run, as root or not.
+	if _, stderr, err := libEnv(env, `tts_install tts-corpus`); err != nil || stderr != "" {
+		t.Errorf("no packages: err %v, stderr %q", err, stderr)
+	}
+	if _, err := os.Stat(calls); err == nil {
+		t.Error("no packages: apt-get was run")
+	}
+
+	_, stderr, err := libEnv(env, `tts_install tts-corpus festvox-ru festvox-hi-nsk`)
+	if os.Geteuid() != 0 {
+		// Not root: it names what is missing and fails, installing nothing.
+		if err == nil || !strings.Contains(stderr, "tts-corpus: missing festvox-ru festvox-hi-nsk; run as root") {
+			t.Errorf("not root: err %v, stderr %q; want a failure naming both packages", err, stderr)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("as root: %v\n%s", err, stderr)
+	}
+	got, err := os.ReadFile(calls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "update -qq\ninstall -y -qq festvox-ru festvox-hi-nsk\n"; string(got) != want {
+		t.Errorf("apt-get calls = %q, want %q", got, want)
+	}
+}
+
+// jobList runs tts-corpus.sh with TTS_LIST=1 (the job list only) on a
+// small corpus and returns its lines, with OUT replaced by "OUT".
+func jobList(t *testing.T, env ...string) []string {
+	t.Helper()
+	out := t.TempDir()
+	cmd := exec.Command("bash", "./tts-corpus.sh", out, "alexa", "computer")
+	cmd.Env = append(os.Environ(), append([]string{"TTS_LIST=1", "TTS_POS=30", "TTS_NEG=20"}, env...)...)
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("tts-corpus.sh: %v\n%s", err, stderr.String())
+	}
+	return strings.Split(strings.TrimSuffix(strings.ReplaceAll(stdout.String(), out, "OUT"), "\n"), "\n")
+}
+
+func TestTTSCorpusJobs(t *testing.T) {
+	full := jobList(t, "TTS_FESTVOX=3")
+	// Seeded: the same list every run. A draw made inside $(...) is not,
+	// since a subshell reseeds RANDOM.
+	if again := jobList(t, "TTS_FESTVOX=3"); strings.Join(again, "\n") != strings.Join(full, "\n") {
+		t.Fatal("two runs with the same seed gave different job lists")
+	}
+	// The festvox voices come last and leave every other line as it was,
+	// so a corpus made before them keeps its files.
+	plain := jobList(t, "TTS_FESTVOX=0")
+	if len(full) <= len(plain) || strings.Join(full[:len(plain)], "\n") != strings.Join(plain, "\n") {
+		t.Fatalf("with festvox voices the first %d lines changed", len(plain))
+	}
+	voices := map[string]int{}
+	for _, l := range full {
+		f := strings.Split(l, "\t")
+		if len(f) != 6 {
+			t.Fatalf("job line with %d fields: %q", len(f), l)
+		}
+		if f[1] == "flite" || f[1] == "festival" {
+			// A stretch factor as a decimal in the drawn range.
+			if s := f[3]; len(s) != 4 || s < "0.80" || s > "1.50" || s[1] != '.' {
+				t.Errorf("stretch %q in %q", s, l)
+			}
+		}
+		if !strings.HasPrefix(f[0], "OUT/festvox/") {
+			continue
+		}
+		voices[f[2]]++
+		switch {
+		case strings.HasPrefix(f[0], "OUT/festvox/pos/alexa/"+f[2]+"_"):
+			if strings.Contains(strings.ToLower(f[5]), "comput") {
+				t.Errorf("alexa positive says computer: %q", l)
+			}
+		case strings.HasPrefix(f[0], "OUT/festvox/pos/computer/"+f[2]+"_"):
+			if strings.Contains(strings.ToLower(f[5]), "lex") {
+				t.Errorf("computer positive says alexa: %q", l)
+			}
+		case strings.HasPrefix(f[0], "OUT/festvox/neg/"+f[2]+"_"):
+			// Near misses ("Alexandre") are the point; the words are not.
+			for _, w := range strings.FieldsFunc(strings.ToLower(f[5]), func(r rune) bool { return !unicode.IsLetter(r) }) {
+				if w == "alexa" || w == "computer" {
+					t.Errorf("negative says a wake word: %q", l)
+				}
+			}
+		default:
+			t.Errorf("festvox file not named after its voice and folder: %q", l)
+		}
+	}
+	// Thirteen voices, each with 3 clips per word and 3 negatives;
+	// Russian and Hindi in their own scripts.
+	if len(voices) != 13 {
+		t.Errorf("festvox voices = %d (%v), want 13", len(voices), voices)
+	}
+	for v, n := range voices {
+		if n != 9 {
+			t.Errorf("voice %s has %d clips, want 9", v, n)
+		}
+	}
+	for _, want := range []string{"\tmsu_ru_nsh_clunits\t", "Ал+екса", "\thindi_NSK_diphone\t", "एलेक्सा"} {
+		if !strings.Contains(strings.Join(full, "\n"), want) {
+			t.Errorf("no job line with %q", want)
+		}
 	}
 }
