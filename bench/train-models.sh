@@ -16,7 +16,11 @@
 # (telephone prompts, spoken letters in 20 languages, game voices); its
 # music is mixed in as noise. NEAR_ALEXA=1 adds, for alexa, tts-corpus.sh's
 # pseudo-words shaped like it in twenty languages' sounds (near/alexa): a
-# trial that four seeds did not keep (models/README.md). The bench's
+# trial that four seeds did not keep (models/README.md). FESTVOX=1 adds,
+# for computer and alexa-synth, tts-corpus.sh's festival voices of thirteen
+# real speakers (festvox/: the word as positives, the other word, near
+# misses and phrases as negatives): a trial that two seeds did not keep
+# (models/README.md). The bench's
 # negative speech (neg/speech/dev) and its noise files are never used for
 # training (neg/speech/dev only helps set the default threshold, below).
 #
@@ -72,7 +76,14 @@ words=("$@")
 # made from other job lines (so a corpus from before a fix gets it).
 tts_near=0
 [ "${NEAR_ALEXA:-0}" = 1 ] && tts_near=${TTS_NEAR:-700}
-TTS_NEAR=$tts_near scripts/tts-corpus.sh "$CORPUS/tts" alexa computer
+tts_fest=0 fest_pos=() fest_neg=() fest_dirs=()
+if [ "${FESTVOX:-0}" = 1 ]; then
+  tts_fest=${TTS_FESTVOX:-40}
+  fest_pos=(--pos "$CORPUS/tts/festvox/pos/WORD")
+  fest_neg=(--neg "$CORPUS/tts/festvox/neg" --neg "$CORPUS/tts/festvox/pos/WORD")
+  fest_dirs=("$CORPUS/tts/festvox/pos/alexa" "$CORPUS/tts/festvox/pos/computer" "$CORPUS/tts/festvox/neg")
+fi
+TTS_NEAR=$tts_near TTS_FESTVOX=$tts_fest scripts/tts-corpus.sh "$CORPUS/tts" alexa computer
 scripts/calib-corpus.sh "$CORPUS/calib"
 scripts/neg-corpus.sh "$CORPUS/neg"
 # What the models are made from, as digests: two machines whose models
@@ -80,11 +91,15 @@ scripts/neg-corpus.sh "$CORPUS/neg"
 echo "train-models: corpus digests (scripts/corpus-digest.sh):"
 scripts/corpus-digest.sh "$CORPUS/dev/pos/alexa/dev" "$CORPUS/tts/pos/alexa" "$CORPUS/tts/pos/computer" \
   "$CORPUS/tts/neg" "$CORPUS/dev/neg/keywords" "$CORPUS/neg/real" "$CORPUS/neg/music" \
-  "$CORPUS/calib" "$CORPUS/dev/neg/speech/dev"
+  "$CORPUS/calib" "$CORPUS/dev/neg/speech/dev" "${fest_dirs[@]}"
 # ...and the versions of the tools that made them: the digests say which
 # folder differs, these say whether a package update is why.
 echo "train-models: corpus tools (dpkg-query):"
-dpkg-query -W -f='  ${Package} ${Version}\n' espeak-ng espeak-ng-data flite festival festvox-kallpc16k sox ffmpeg 2>/dev/null || true
+fest_pkgs=()
+[ ${#fest_dirs[@]} -gt 0 ] && fest_pkgs=(festvox-kdlpc16k festvox-us-slt-hts festvox-czech-dita festvox-czech-krb
+  festvox-czech-machac festvox-czech-ph festvox-italp16k festvox-itapc16k festvox-suopuhe-mv festvox-suopuhe-lj
+  festvox-ru festvox-ca-ona-hts festvox-hi-nsk)
+dpkg-query -W -f='  ${Package} ${Version}\n' espeak-ng espeak-ng-data flite festival festvox-kallpc16k sox ffmpeg "${fest_pkgs[@]}" 2>/dev/null || true
 
 # The real negatives train --val holds out (the same seed and split for
 # both words): never trained on, so fit to calibrate with.
@@ -96,8 +111,8 @@ mapfile -t heldneg < <($WAKEGATE train --split --split-seed "$SPLIT_SEED" --val 
 # WORD only, OTHER's among the negatives, written to OUT.
 synth_only() {
   $WAKEGATE train --word "$1" --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_COMPUTER:-5000}" --channels "${CHANNELS_COMPUTER:-64}" --nets "${NETS_COMPUTER:-1}" \
-    --pos "$CORPUS/tts/pos/$1" \
-    --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/$2" \
+    --pos "$CORPUS/tts/pos/$1" "${fest_pos[@]/WORD/$1}" \
+    --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/$2" "${fest_neg[@]/WORD/$2}" \
     --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \
     --out "$3"
 }
