@@ -95,11 +95,9 @@ scripts/corpus-digest.sh "$CORPUS/dev/pos/alexa/dev" "$CORPUS/tts/pos/alexa" "$C
 # ...and the versions of the tools that made them: the digests say which
 # folder differs, these say whether a package update is why.
 echo "train-models: corpus tools (dpkg-query):"
-fest_pkgs=()
-[ ${#fest_dirs[@]} -gt 0 ] && fest_pkgs=(festvox-kdlpc16k festvox-us-slt-hts festvox-czech-dita festvox-czech-krb
-  festvox-czech-machac festvox-czech-ph festvox-italp16k festvox-itapc16k festvox-suopuhe-mv festvox-suopuhe-lj
-  festvox-ru festvox-ca-ona-hts festvox-hi-nsk)
-dpkg-query -W -f='  ${Package} ${Version}\n' espeak-ng espeak-ng-data flite festival festvox-kallpc16k sox ffmpeg "${fest_pkgs[@]}" 2>/dev/null || true
+# (Every festival voice installed, whether or not FESTVOX asked for them.)
+dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\n' espeak-ng espeak-ng-data flite festival 'festvox-*' sox ffmpeg 2>/dev/null |
+  awk '$1 == "ii" {print "  " $2 " " $3}' || true
 
 # The real negatives train --val holds out (the same seed and split for
 # both words): never trained on, so fit to calibrate with.

@@ -252,4 +252,7 @@ cp "$jobsfile" "$out/jobs.tsv" # what each file says, and with which voice
 # 0.3 s of silence on each side so the word's edges are inside the clip.
 tr '\n' '\0' <"$jobsfile" | TTS_PAD=0.3 xargs -0 -P "$jobs" -I{} bash -c 'tts_synth "$1"' _ {}
 find "$out" -name '*.tmp.wav' -delete
-echo "tts-corpus: $(find "$out/pos" "$out/festvox/pos" -name '*.wav' 2>/dev/null | wc -l) positives, $(find "$out/neg" "$out/near" "$out/festvox/neg" -name '*.wav' 2>/dev/null | wc -l) negatives in $out"
+# Counted from the job list, not the folders: files of an earlier list
+# (festvox voices no longer asked for) are not part of this corpus.
+npos_made=$(cut -f1 "$jobsfile" | grep -c '/pos/' || true)
+echo "tts-corpus: $npos_made positives, $(($(wc -l <"$jobsfile") - npos_made)) negatives in $out"
