@@ -37,6 +37,10 @@ type Options struct {
 	PlainProgress bool
 	Log           *slog.Logger
 	NoiseClip     [][]float32 // extra noise recordings
+	// MicProb is the share of augmented examples heard through a random
+	// microphone and channel response (micResponse); 0 draws nothing, so
+	// a recipe without it trains exactly as before it existed.
+	MicProb float64
 	// Snapshot, if set, is called after every validation with the step,
 	// the model as it stands (its parameters change when Snapshot
 	// returns: copy or save, do not keep) and its figures. An error stops
@@ -141,14 +145,26 @@ type example struct {
 
 // gen turns clips into augmented feature sequences. One per goroutine.
 type gen struct {
-	m     *nn.Model // normalisation and config
-	fe    *dsp.Features
-	noise *noiseBank
-	pcm   []int16
-	raw   []float32
-	warp  []float32
-	s0    int // frames: the first frame ends at sample s0·hop
+	m       *nn.Model // normalisation and config
+	fe      *dsp.Features
+	noise   *noiseBank
+	micProb float64 // Options.MicProb
+	pcm     []int16
+	raw     []float32
+	warp    []float32
+	s0      int // frames: the first frame ends at sample s0·hop
 }
+
+// spec is an example's spectral augmentation: a mel-axis warp, a band
+// mask [maskLo, maskHi) and a microphone response (nil: none).
+type spec struct {
+	warp           float64
+	maskLo, maskHi int
+	mic            []float64 // natural-log power gain per mel band
+}
+
+// plain is no spectral augmentation.
+var plain = spec{warp: 1}
 
 func newGen(m *nn.Model, nb *noiseBank) *gen {
 	fe, err := dsp.NewFeatures(m.Config.FeatureConfig())
@@ -169,7 +185,7 @@ func (g *gen) frameAt(p int) int {
 
 // features runs the detector's front end over x; warp (1 = none) and mask
 // band range are applied to the raw log-mel values.
-func (g *gen) features(x []float32, warp float64, maskLo, maskHi int) []float32 {
+func (g *gen) features(x []float32, sp spec) []float32 {
 	hop := g.m.Config.HopSamples
 	M := g.m.Config.Mels
 	g.pcm = toInt16(g.pcm, x)
@@ -181,20 +197,28 @@ func (g *gen) features(x []float32, warp float64, maskLo, maskHi int) []float32 
 			continue
 		}
 		lm := g.fe.LogMel()
-		if warp != 1 {
+		if sp.warp != 1 {
 			for i, v := range lm {
 				g.raw[i] = float32(v)
 			}
-			warpBands(g.warp, g.raw, warp)
+			warpBands(g.warp, g.raw, sp.warp)
 			for i, v := range g.warp {
 				lm64[i] = float64(v)
+			}
+			lm = lm64
+		}
+		if sp.mic != nil {
+			// The response shapes everything the microphone hears,
+			// noise and dither included, as a real one does.
+			for i, v := range lm {
+				lm64[i] = v + sp.mic[i]
 			}
 			lm = lm64
 		}
 		n := len(out)
 		out = out[:n+M]
 		g.m.Normalize(out[n:], lm)
-		for b := maskLo; b < maskHi; b++ {
+		for b := sp.maskLo; b < sp.maskHi; b++ {
 			out[n+b] = 0
 		}
 	}
@@ -234,17 +258,20 @@ func (g *gen) augment(r *rand.Rand, x []float32, on, off int, slo, shi float64) 
 	return x, on, off
 }
 
-func (g *gen) specAug(r *rand.Rand) (warp float64, lo, hi int) {
-	warp = 1
+func (g *gen) specAug(r *rand.Rand) spec {
+	sp := plain
 	if r.Float64() < warpProb {
-		warp = uniform(r, warpLo, warpHi)
+		sp.warp = uniform(r, warpLo, warpHi)
 	}
 	if r.Float64() < maskProb {
 		w := 1 + r.IntN(maxMaskBands)
-		lo = r.IntN(g.m.Config.Mels - w)
-		hi = lo + w
+		sp.maskLo = r.IntN(g.m.Config.Mels - w)
+		sp.maskHi = sp.maskLo + w
 	}
-	return
+	if g.micProb > 0 && r.Float64() < g.micProb {
+		sp.mic = micResponse(r, g.m.Config.Mels)
+	}
+	return sp
 }
 
 // positive builds a training sequence from a positive clip: some of its
@@ -261,10 +288,10 @@ func (g *gen) positive(r *rand.Rand, c *clip, aug bool) example {
 		}
 	}
 	on, off := c.on-a, c.off-a
-	warp, mlo, mhi := 1.0, 0, 0
+	sp := plain
 	if aug {
 		x, on, off = g.augment(r, x, on, off, speedLo, speedHi)
-		warp, mlo, mhi = g.specAug(r)
+		sp = g.specAug(r)
 	} else {
 		// Clean: only a level and the dither every input gets.
 		act := x[on:max(off, on+1)]
@@ -274,7 +301,7 @@ func (g *gen) positive(r *rand.Rand, c *clip, aug bool) example {
 			x[i] = gain*x[i] + float32(dither*r.NormFloat64())
 		}
 	}
-	f := g.features(x, warp, mlo, mhi)
+	f := g.features(x, sp)
 	T := len(f) / g.m.Config.Mels
 	dur := off - on
 	// The score may peak from late in the word (0.45 s or 60 % in, so a
@@ -309,8 +336,7 @@ func (g *gen) negative(r *rand.Rand, c *clip, at int) example {
 		}
 		x, _, _ = g.augment(r, seg, on, off, negSpeedLo, negSpeedHi)
 	}
-	warp, mlo, mhi := g.specAug(r)
-	f := g.features(x, warp, mlo, mhi)
+	f := g.features(x, g.specAug(r))
 	return example{x: f, frames: len(f) / g.m.Config.Mels}
 }
 
@@ -354,7 +380,7 @@ func mine(nets []*seqNet, gens []*gen, m *nn.Model, negs []*clip) ([]hardNeg, fl
 				for j, v := range c.x {
 					x[j] = gain*v + float32(dither*dr.NormFloat64())
 				}
-				z := nets[w].forward(m.Params, g.features(x, 1, 0, 0))
+				z := nets[w].forward(m.Params, g.features(x, plain))
 				score[i] = float32(math.Inf(-1))
 				for t, v := range z {
 					if v > score[i] {
@@ -567,6 +593,7 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 		grads[w] = make([]float32, np)
 		nets[w] = newSeqNet(m.Config)
 		gens[w] = newGen(m, nb)
+		gens[w].micProb = o.MicProb // training examples only: validation stays as before
 	}
 	best := slices.Clone(m.Params)
 	bestStats := ValStats{Loss: math.Inf(1)}
@@ -831,7 +858,7 @@ func calibrate(n *seqNet, m *nn.Model, val []example, d *Data, g *gen) Calibrati
 	var logits [][]float32
 	var samples int
 	for _, c := range d.ValNeg {
-		z := n.forward(m.Params, g.features(c.x, 1, 0, 0))
+		z := n.forward(m.Params, g.features(c.x, plain))
 		logits = append(logits, m.Smooth(nil, z))
 		samples += len(c.x)
 	}

@@ -340,6 +340,9 @@ func TestMainErrors(t *testing.T) {
 	if err := Main(context.Background(), []string{"--word", "x"}, &out, &errb); err == nil {
 		t.Fatal("missing folders accepted")
 	}
+	if err := Main(context.Background(), []string{"--word", "x", "--mic", "1.5", "--pos", ".", "--neg", ".", "--out", "x.wgm"}, &out, &errb); err == nil || !strings.Contains(err.Error(), "--mic") {
+		t.Fatalf("--mic 1.5: %v", err)
+	}
 	if err := Main(context.Background(), []string{"--help"}, &out, &errb); err != nil || !strings.Contains(errb.String(), "usage") {
 		t.Fatalf("--help: %v %q", err, errb.String())
 	}
