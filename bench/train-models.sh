@@ -20,7 +20,9 @@
 # for computer and alexa-synth, tts-corpus.sh's festival voices of thirteen
 # real speakers (festvox/: the word as positives, the other word, near
 # misses and phrases as negatives): a trial that two seeds did not keep
-# (models/README.md). The bench's
+# (models/README.md). MIC_SYNTH=P (a share, e.g. 0.5) passes `train --mic P`
+# to computer and alexa-synth: random microphone responses, a trial that
+# three seeds did not settle (models/README.md). The bench's
 # negative speech (neg/speech/dev) and its noise files are never used for
 # training (neg/speech/dev only helps set the default threshold, below).
 #
@@ -108,7 +110,9 @@ mapfile -t heldneg < <($WAKEGATE train --split --split-seed "$SPLIT_SEED" --val 
 # synth_only WORD OTHER OUT: computer's recipe, synthesized positives of
 # WORD only, OTHER's among the negatives, written to OUT.
 synth_only() {
-  $WAKEGATE train --word "$1" --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_COMPUTER:-5000}" --channels "${CHANNELS_COMPUTER:-64}" --nets "${NETS_COMPUTER:-1}" \
+  local mic=()
+  [ "${MIC_SYNTH:-0}" = 0 ] || mic=(--mic "$MIC_SYNTH")
+  $WAKEGATE train --word "$1" --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_COMPUTER:-5000}" --channels "${CHANNELS_COMPUTER:-64}" --nets "${NETS_COMPUTER:-1}" "${mic[@]}" \
     --pos "$CORPUS/tts/pos/$1" "${fest_pos[@]/WORD/$1}" \
     --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/$2" "${fest_neg[@]/WORD/$2}" \
     --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \

@@ -32,8 +32,8 @@ const (
 // through one clean channel; real talkers come through laptop and phone
 // microphones, codecs and rooms that tilt and colour the spectrum by
 // several decibels (measured on the bench's real "alexa" recordings
-// against the synthesized ones: 8 to 12 dB more energy above 5 kHz, and
-// espeak-ng's fixed formant peaks near 3.4 kHz stand 8 dB higher).
+// against espeak-ng's and flite's: 9 to 12 dB more energy from 5 to
+// 6.3 kHz, 7 to 11 dB less from 3.2 to 3.7 kHz; models/README.md).
 const (
 	micTiltDB     = 10 // ± dB from the lowest band to the highest: bright or dull microphones
 	micBumpsMax   = 3  // resonances and notches of a casing or a cheap capsule
