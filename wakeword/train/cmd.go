@@ -46,7 +46,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	lr := fs.Float64("lr", 0, "peak learning rate (default 3e-3, 5e-4 with --base)")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed, data and worker count give the same model")
 	splitSeed := fs.Uint64("split-seed", 0, "seed of the validation split alone (default: --seed); models trained with other --seed values but one --split-seed hold out the same sessions")
-	mic := fs.Float64("mic", 0, "share (0..1) of training examples heard through a random microphone response (tilt, resonances, roll-offs): for positives of synthesized voices only, which all share one clean channel")
+	mic := fs.Float64("mic", 0, "share (0..1) of training examples, positive and negative, heard through a random microphone response (tilt, resonances, roll-offs): meant for recipes whose positives are all synthesized, so come through one clean channel")
 	workers := fs.Int("workers", 2, "goroutines computing gradients")
 	valPct := fs.Int("val", 10, "percent of files (grouped by recording session) held out for validation")
 	channels := fs.Int("channels", nn.DefaultConfig().Channels, "network width")
@@ -63,14 +63,15 @@ WAV or FLAC files (any rate and channel count: mixed to mono, resampled to
 Positives hold the word, each file one utterance with some silence around
 it; negatives hold anything else. Examples are augmented on the fly (speed
 and pitch, room reverberation, level, noise at -2..30 dB SNR, band warping
-and masking; with --mic, random microphone responses). From an eighth into the run, the negatives that score
-highest are mined every sixteenth of it and drawn for half the negative
-examples. A part of the files, by recording session, is held out, and the
-model with the lowest held-out loss is written. Its default threshold aims
-at 3 false alarms in 24 hours (the Alexa Built-in limit) on the held-out
-negatives, heard whole: counted where they are long enough, otherwise
-extrapolated from how their false alarms fall with the threshold
-(wakegate calibrate resets it from hours of other audio).
+and masking; with --mic, random microphone responses). From an eighth into
+the run, the negatives that score highest are mined every sixteenth of it
+and drawn for half the negative examples. A part of the files, by recording
+session, is held out, and the model with the lowest held-out loss is
+written. Its default threshold aims at 3 false alarms in 24 hours (the
+Alexa Built-in limit) on the held-out negatives, heard whole: counted
+where they are long enough, otherwise extrapolated from how their false
+alarms fall with the threshold (wakegate calibrate resets it from hours of
+other audio).
 --nets N trains N networks on the same split, one seed after another, and
 writes them as one model that averages their logits: N times the training
 time and the detector's network cost, for scores that depend less on one
@@ -101,7 +102,7 @@ run's random draws.
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	o := Options{Word: *word, Steps: *steps, Batch: *batch, LR: *lr, Seed: *seed, Workers: *workers,
 		ValPct: *valPct, MicProb: *mic, Log: logger}
-	if *mic < 0 || *mic > 1 {
+	if !(*mic >= 0 && *mic <= 1) { // NaN too
 		return fmt.Errorf("train: --mic %g is not in [0, 1]", *mic)
 	}
 	o.Config = nn.DefaultConfig()

@@ -183,8 +183,9 @@ func (g *gen) frameAt(p int) int {
 	return (p+hop-1)/hop - g.s0
 }
 
-// features runs the detector's front end over x; warp (1 = none) and mask
-// band range are applied to the raw log-mel values.
+// features runs the detector's front end over x and applies sp to the raw
+// log-mel values: the warp (1 = none), then the microphone response, then,
+// after normalisation, the band mask.
 func (g *gen) features(x []float32, sp spec) []float32 {
 	hop := g.m.Config.HopSamples
 	M := g.m.Config.Mels

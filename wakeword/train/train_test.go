@@ -340,8 +340,10 @@ func TestMainErrors(t *testing.T) {
 	if err := Main(context.Background(), []string{"--word", "x"}, &out, &errb); err == nil {
 		t.Fatal("missing folders accepted")
 	}
-	if err := Main(context.Background(), []string{"--word", "x", "--mic", "1.5", "--pos", ".", "--neg", ".", "--out", "x.wgm"}, &out, &errb); err == nil || !strings.Contains(err.Error(), "--mic") {
-		t.Fatalf("--mic 1.5: %v", err)
+	for _, mic := range []string{"1.5", "-0.1", "NaN"} {
+		if err := Main(context.Background(), []string{"--word", "x", "--mic", mic, "--pos", ".", "--neg", ".", "--out", "x.wgm"}, &out, &errb); err == nil || !strings.Contains(err.Error(), "--mic") {
+			t.Errorf("--mic %s: %v", mic, err)
+		}
 	}
 	if err := Main(context.Background(), []string{"--help"}, &out, &errb); err != nil || !strings.Contains(errb.String(), "usage") {
 		t.Fatalf("--help: %v %q", err, errb.String())
