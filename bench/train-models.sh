@@ -22,7 +22,7 @@
 # misses and phrases as negatives): a trial that two seeds did not keep
 # (models/README.md). MIC_SYNTH=P (a share, e.g. 0.5) passes `train --mic P`
 # to computer and alexa-synth: random microphone responses, a trial that
-# three seeds did not settle (models/README.md). The bench's
+# four seeds did not settle (models/README.md). The bench's
 # negative speech (neg/speech/dev) and its noise files are never used for
 # training (neg/speech/dev only helps set the default threshold, below).
 #
