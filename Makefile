@@ -18,10 +18,11 @@ run: build ## the demo: the agent and the reference service on loopback, replayi
 test-deps: ## install what the tests need (espeak-ng) if missing
 	scripts/install-test-deps.sh
 
-test: test-deps ## run every test: gofmt, vet, the race detector, fixture reproducibility, arm ledgers under qemu
+test: test-deps ## run every test: gofmt, vet, the race detector, the full training checks, fixture reproducibility, arm ledgers under qemu
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+	$(GO) test -count=1 ./wakeword/train/  # the training checks the race run skips: they need full runs
 	ARCHES="arm64 armv7" scripts/qemu-replay-test.sh
 
 proto: ## regenerate the gRPC code from proto/ (needs protoc)

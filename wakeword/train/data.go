@@ -18,6 +18,7 @@ type clip struct {
 	name    string
 	x       []float32 // 16 kHz, ±1
 	on, off int       // the word (positives) or the speech (negatives), in samples
+	synth   bool      // a negative from a folder of synthesized speech (Options.Adversary)
 }
 
 // SampleRate is the rate training works at (the detector's).
@@ -137,7 +138,7 @@ func splitLong(c *clip) []*clip {
 		if !ok {
 			on, off = 0, len(x)
 		}
-		out = append(out, &clip{name: c.name + "#" + strconv.Itoa(i), x: x, on: on, off: off})
+		out = append(out, &clip{name: c.name + "#" + strconv.Itoa(i), x: x, on: on, off: off, synth: c.synth})
 	}
 	return out
 }
