@@ -12,7 +12,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,13 +34,12 @@ func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var pos, neg, negSynth, noise multiFlag
+	var pos, neg, noise multiFlag
 	word := fs.String("word", "", "the wake word (stored in the model; default: the base model's)")
 	out := fs.String("out", "", "model file to write (required)")
 	base := fs.String("base", "", "fine-tune this model file (e.g. the shipped one with your own recordings) instead of starting from random weights")
 	fs.Var(&pos, "pos", "folder of WAV/FLAC files holding the wake word (repeatable; searched recursively)")
 	fs.Var(&neg, "neg", "folder of WAV/FLAC files without the wake word: speech, noise (repeatable)")
-	fs.Var(&negSynth, "neg-synth", "folder of synthesized speech without the wake word: a --neg folder that --adversary keeps apart from the others (repeatable)")
 	fs.Var(&noise, "noise", "folder of noise WAV/FLAC files to mix into examples, besides the generated noises and babble (repeatable)")
 	steps := fs.Int("steps", 4000, "optimiser steps")
 	batch := fs.Int("batch", 64, "examples per step")
@@ -49,7 +47,6 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	seed := fs.Uint64("seed", 1, "random seed: the same seed, data and worker count give the same model")
 	splitSeed := fs.Uint64("split-seed", 0, "seed of the validation split alone (default: --seed); models trained with other --seed values but one --split-seed hold out the same sessions")
 	mic := fs.Float64("mic", 0, "share (0..1) of training examples, positive and negative, heard through a random microphone response (tilt, resonances, roll-offs): meant for recipes whose positives are all synthesized, so come through one clean channel")
-	adversaryW := fs.Float64("adversary", 0, "weight of a domain-adversarial loss that stops the network from telling --neg-synth negatives from --neg ones (0: off; try 0.3 to 1): for recipes whose positives are all synthesized while many negatives are real recordings, where sounding recorded would otherwise mean not the word")
 	workers := fs.Int("workers", 2, "goroutines computing gradients")
 	valPct := fs.Int("val", 10, "percent of files (grouped by recording session) held out for validation")
 	channels := fs.Int("channels", nn.DefaultConfig().Channels, "network width")
@@ -75,11 +72,6 @@ Alexa Built-in limit) on the held-out negatives, heard whole: counted
 where they are long enough, otherwise extrapolated from how their false
 alarms fall with the threshold (wakegate calibrate resets it from hours of
 other audio).
---adversary W (with --neg-synth folders) is for recipes whose positives are
-all synthesized: a domain head learns to tell synthesized negatives from the
-others by the network's last layer, and the network is taught, with weight
-W, to leave it undecided, so that sounding recorded cannot stand for not
-being the word.
 --nets N trains N networks on the same split, one seed after another, and
 writes them as one model that averages their logits: N times the training
 time and the detector's network cost, for scores that depend less on one
@@ -98,26 +90,20 @@ run's random draws.
 		*splitSeed = *seed
 	}
 	if *split {
-		if len(pos)+len(neg)+len(negSynth) == 0 {
+		if len(pos)+len(neg) == 0 {
 			return errors.New("train: --split needs --pos or --neg folders")
 		}
-		return PrintSplit(stdout, pos, slices.Concat(neg, negSynth), *splitSeed, *valPct)
+		return PrintSplit(stdout, pos, neg, *splitSeed, *valPct)
 	}
-	if *out == "" || len(pos) == 0 || len(neg)+len(negSynth) == 0 {
+	if *out == "" || len(pos) == 0 || len(neg) == 0 {
 		fs.Usage()
 		return errors.New("train: --out, --pos and --neg are required")
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	o := Options{Word: *word, Steps: *steps, Batch: *batch, LR: *lr, Seed: *seed, Workers: *workers,
-		ValPct: *valPct, MicProb: *mic, Adversary: *adversaryW, Log: logger}
+		ValPct: *valPct, MicProb: *mic, Log: logger}
 	if !(*mic >= 0 && *mic <= 1) { // NaN too
 		return fmt.Errorf("train: --mic %g is not in [0, 1]", *mic)
-	}
-	if !(*adversaryW >= 0 && *adversaryW <= 10) {
-		return fmt.Errorf("train: --adversary %g is not in [0, 10]", *adversaryW)
-	}
-	if *adversaryW > 0 && (len(negSynth) == 0 || len(neg) == 0) {
-		return errors.New("train: --adversary needs both --neg-synth folders (synthesized speech) and --neg folders (other negatives) to tell apart")
 	}
 	o.Config = nn.DefaultConfig()
 	o.Config.Channels = *channels
@@ -141,7 +127,7 @@ run's random draws.
 	if o.Word == "" && o.Base == nil {
 		return errors.New("train: --word is required without --base")
 	}
-	d, err := LoadData(pos, neg, negSynth, *splitSeed, *valPct, stderr)
+	d, err := LoadData(pos, neg, *splitSeed, *valPct, stderr)
 	if err != nil {
 		return err
 	}
@@ -232,13 +218,12 @@ func PrintSplit(w io.Writer, posDirs, negDirs []string, seed uint64, valPct int)
 	return bw.Flush()
 }
 
-// LoadData reads the positive and negative folders (synthDirs: negatives
-// of synthesized speech, marked for Options.Adversary, after the others)
-// and splits them into training and validation sets. Unreadable files are
-// reported to log and skipped (the dev set has damaged recordings).
-func LoadData(posDirs, negDirs, synthDirs []string, seed uint64, valPct int, log io.Writer) (*Data, error) {
+// LoadData reads the positive and negative folders and splits them into
+// training and validation sets. Unreadable files are reported to log and
+// skipped (the dev set has damaged recordings).
+func LoadData(posDirs, negDirs []string, seed uint64, valPct int, log io.Writer) (*Data, error) {
 	d := &Data{}
-	load := func(dirs []string, positive, synth bool) error {
+	load := func(dirs []string, positive bool) error {
 		for _, dir := range dirs {
 			files, err := listAudio(dir)
 			if err != nil {
@@ -253,7 +238,6 @@ func LoadData(posDirs, negDirs, synthDirs []string, seed uint64, valPct int, log
 					fmt.Fprintf(log, "train: skipping %v\n", err)
 					continue
 				}
-				c.synth = synth
 				v := isValidation(f, seed, valPct)
 				switch {
 				case positive && v:
@@ -269,13 +253,10 @@ func LoadData(posDirs, negDirs, synthDirs []string, seed uint64, valPct int, log
 		}
 		return nil
 	}
-	if err := load(posDirs, true, false); err != nil {
+	if err := load(posDirs, true); err != nil {
 		return nil, err
 	}
-	if err := load(negDirs, false, false); err != nil {
-		return nil, err
-	}
-	if err := load(synthDirs, false, true); err != nil {
+	if err := load(negDirs, false); err != nil {
 		return nil, err
 	}
 	if len(d.Pos) == 0 || len(d.Neg) == 0 {

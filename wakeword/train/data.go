@@ -18,7 +18,6 @@ type clip struct {
 	name    string
 	x       []float32 // 16 kHz, ±1
 	on, off int       // the word (positives) or the speech (negatives), in samples
-	synth   bool      // a negative from a folder of synthesized speech (Options.Adversary)
 }
 
 // SampleRate is the rate training works at (the detector's).
@@ -138,7 +137,7 @@ func splitLong(c *clip) []*clip {
 		if !ok {
 			on, off = 0, len(x)
 		}
-		out = append(out, &clip{name: c.name + "#" + strconv.Itoa(i), x: x, on: on, off: off, synth: c.synth})
+		out = append(out, &clip{name: c.name + "#" + strconv.Itoa(i), x: x, on: on, off: off})
 	}
 	return out
 }

@@ -107,10 +107,8 @@ func (n *seqNet) forward(p []float32, x []float32) []float32 {
 }
 
 // backward accumulates into g the gradient of the loss whose derivative
-// with respect to the logits is dz (length T), for the last forward, plus,
-// when dhL is not nil, a gradient dhL (T × C) arriving directly at the last
-// hidden layer (domainGrad's).
-func (n *seqNet) backward(p, g []float32, dz, dhL []float32) {
+// with respect to the logits is dz (length T), for the last forward.
+func (n *seqNet) backward(p, g []float32, dz []float32) {
 	c := n.cfg
 	M, C, L, T := c.Mels, c.Channels, len(c.Dilations), n.T
 	n.dh = grow(n.dh, T*C)
@@ -130,9 +128,6 @@ func (n *seqNet) backward(p, g []float32, dz, dhL []float32) {
 			gwo[ch] += e * ht[ch]
 			dht[ch] = e * wo[ch]
 		}
-	}
-	for i, v := range dhL {
-		n.dh[i] += v
 	}
 	K := c.Kernel
 	for l := L - 1; l >= 0; l-- {
@@ -211,39 +206,4 @@ func (n *seqNet) backward(p, g []float32, dz, dhL []float32) {
 			}
 		}
 	}
-}
-
-// domainGrad scores every frame of the last forward's last hidden layer
-// with the logistic domain head (C weights, then a bias). It accumulates
-// into hg the head's gradient of the frame-mean cross-entropy against the
-// domain (synth: 1, else 0), weighted by w, and writes to dh (T × C) the
-// hidden layer's gradient of lambda × w × the frame-mean cross-entropy
-// against 1/2: the network is taught to leave the head undecided (domain
-// confusion), which, unlike reversing the head's own gradient, is bounded
-// below and cannot be won by blowing the activations up into confidently
-// wrong answers. It returns the head's weighted loss.
-func (n *seqNet) domainGrad(head, hg, dh []float32, synth bool, w, lambda float64) float64 {
-	C, T := n.cfg.Channels, n.T
-	hl := n.h[len(n.cfg.Dilations)]
-	v, b := head[:C], head[C]
-	y := 0.0
-	if synth {
-		y = 1
-	}
-	var loss float64
-	for t := 0; t < T; t++ {
-		ht := hl[t*C : (t+1)*C]
-		d := b + vec.Dot(v, ht)
-		p := float64(nn.Sigmoid(d))
-		loss += w * bce(d, y) / float64(T)
-		e := float32(w * (p - y) / float64(T))
-		r := float32(lambda * w * (p - 0.5) / float64(T))
-		hg[C] += e
-		dht := dh[t*C : (t+1)*C]
-		for ch := 0; ch < C; ch++ {
-			hg[ch] += e * ht[ch]
-			dht[ch] = r * v[ch]
-		}
-	}
-	return loss
 }

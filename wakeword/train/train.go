@@ -41,16 +41,6 @@ type Options struct {
 	// microphone and channel response (micResponse); 0 draws nothing, so
 	// a recipe without it trains exactly as before it existed.
 	MicProb float64
-	// Adversary weighs a domain-adversarial loss: a per-frame logistic
-	// head learns to tell negatives from synthesized clips (loaded with
-	// synth set) from the other negatives by the last hidden layer, and
-	// the network is pushed, with this weight, to leave that head
-	// undecided. When every positive is synthesized and most negatives are
-	// real recordings, "sounds recorded" alone predicts "not the word",
-	// and a network that learns it rejects real speakers; the adversary
-	// takes that cue away. Positives never reach the head, so the word
-	// itself stays a cue. 0: off, and nothing is drawn or computed for it.
-	Adversary float64
 	// Snapshot, if set, is called after every validation with the step,
 	// the model as it stands (its parameters change when Snapshot
 	// returns: copy or save, do not keep) and its figures. An error stops
@@ -116,10 +106,6 @@ type Result struct {
 	ValFiles   [2]int
 	// Calib is how the default threshold was set.
 	Calib Calibration
-	// DomainLoss is the domain head's mean loss over the last validation
-	// interval (Options.Adversary; 0 when off): near ln 2 the head can no
-	// longer tell the domains apart.
-	DomainLoss float64
 }
 
 // ValStats are the validation figures of a model.
@@ -155,10 +141,6 @@ type example struct {
 	lo, hi int // positives: frames where the score must peak
 	pre    int // positives: frames before this one are negatives
 	frames int
-	// dom is the example's domain for Options.Adversary: +1 a stretch of
-	// a synthesized negative clip, -1 of another negative clip, 0 none
-	// (positives, generated noise).
-	dom int8
 }
 
 // gen turns clips into augmented feature sequences. One per goroutine.
@@ -356,14 +338,7 @@ func (g *gen) negative(r *rand.Rand, c *clip, at int) example {
 		x, _, _ = g.augment(r, seg, on, off, negSpeedLo, negSpeedHi)
 	}
 	f := g.features(x, g.specAug(r))
-	ex := example{x: f, frames: len(f) / g.m.Config.Mels}
-	if c != nil {
-		ex.dom = -1
-		if c.synth {
-			ex.dom = 1
-		}
-	}
-	return ex
+	return example{x: f, frames: len(f) / g.m.Config.Mels}
 }
 
 // Hard-negative mining: from an eighth into the run and every sixteenth of
@@ -628,13 +603,6 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 	res := &Result{TrainFiles: [2]int{len(d.Pos), len(d.Neg)}, ValFiles: [2]int{len(d.ValPos), len(d.ValNeg)}}
 	const beta1, beta2, eps = 0.9, 0.999, 1e-8 // Adam's published defaults
 	losses := make([]float64, o.Workers)
-	var adv *adversary
-	if o.Adversary > 0 {
-		var err error
-		if adv, err = newAdversary(o.Adversary, d.Neg, m.Config.Channels, o.Workers); err != nil {
-			return nil, err
-		}
-	}
 	var hard []hardNeg
 	mineStart, mineEvery := o.Steps/8, max(o.Steps/16, 1)
 	for step := 1; step <= o.Steps; step++ {
@@ -659,11 +627,6 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 				wr := rand.New(rand.NewPCG(o.Seed^uint64(step)<<20, uint64(w)))
 				clear(grads[w])
 				losses[w] = 0
-				var lambda float64
-				if adv != nil {
-					adv.start(w)
-					lambda = adv.lambda(step, o.Steps)
-				}
 				var dz []float32
 				for i := w; i < o.Batch; i += o.Workers {
 					var ex example
@@ -684,11 +647,7 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 					}
 					dz = dz[:len(z)]
 					losses[w] += lossGrad(ex, z, dz)
-					var dh []float32
-					if adv != nil {
-						dh = adv.example(w, nets[w], ex, lambda)
-					}
-					nets[w].backward(m.Params, grads[w], dz, dh)
+					nets[w].backward(m.Params, grads[w], dz)
 				}
 			}(w)
 		}
@@ -731,9 +690,6 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 			adamV[i] = beta2*adamV[i] + (1-beta2)*g*g
 			m.Params[i] -= float32(lr * (adamM[i] / c1) / (math.Sqrt(adamV[i]/c2) + eps))
 		}
-		if adv != nil {
-			adv.update(step, o.Batch, lr)
-		}
 		// Before validation, which starts a new interval of the running loss.
 		if o.Progress != nil && (!o.PlainProgress || step*20/o.Steps != (step-1)*20/o.Steps) {
 			progress(o.Progress, step, o.Steps, lossSum/float64(max(lossN, 1)), time.Since(start), o.PlainProgress)
@@ -746,11 +702,6 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 			}
 			res.LastLoss = tl
 			lossSum, lossN = 0, 0
-			dom := ""
-			if adv != nil {
-				res.DomainLoss = adv.meanLoss()
-				dom = fmt.Sprintf(" | domain loss %.3f", res.DomainLoss)
-			}
 			// Held-out loss picks the model: it moves smoothly, where a miss
 			// rate at a threshold set by the single worst negative jumps.
 			better := vs.Loss < bestStats.Loss
@@ -759,13 +710,13 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 				copy(best, m.Params)
 			}
 			o.Log.Info("train: validation", "step", step, "train_loss", tl, "val_loss", vs.Loss,
-				"miss", vs.MissAt, "fp", vs.FPAt, "miss_strict", vs.MissStrict, "threshold", vs.Threshold, "miss_tail", vs.MissTail, "tail_threshold", vs.TailThreshold, "domain_loss", res.DomainLoss, "best", better)
+				"miss", vs.MissAt, "fp", vs.FPAt, "miss_strict", vs.MissStrict, "threshold", vs.Threshold, "miss_tail", vs.MissTail, "tail_threshold", vs.TailThreshold, "best", better)
 			if o.Progress != nil {
 				mark := ""
 				if better {
 					mark = " *"
 				}
-				fmt.Fprintf(o.Progress, "%sstep %d/%d train loss %.4f | %s%s%s\n", redraw(o.PlainProgress), step, o.Steps, tl, vs, dom, mark)
+				fmt.Fprintf(o.Progress, "%sstep %d/%d train loss %.4f | %s%s\n", redraw(o.PlainProgress), step, o.Steps, tl, vs, mark)
 			}
 			if o.Snapshot != nil {
 				if err := o.Snapshot(step, m, vs); err != nil {

@@ -89,7 +89,7 @@ func TestGradient(t *testing.T) {
 	}
 	loss()
 	g := make([]float32, len(m.Params))
-	net.backward(m.Params, g, w, nil)
+	net.backward(m.Params, g, w)
 	const h = 3e-3
 	checked := 0
 	for i := 0; i < len(m.Params); i += 7 {
@@ -207,7 +207,7 @@ func trainSynthetic(t *testing.T) *Result {
 		}
 		defer os.RemoveAll(dir)
 		pos, neg := corpus(t, dir, 1, 40, 80)
-		d, err := LoadData([]string{pos}, []string{neg}, nil, 1, 25, io.Discard)
+		d, err := LoadData([]string{pos}, []string{neg}, 1, 25, io.Discard)
 		if err != nil {
 			trainedErr = err
 			return
@@ -343,17 +343,6 @@ func TestMainErrors(t *testing.T) {
 	for _, mic := range []string{"1.5", "-0.1", "NaN"} {
 		if err := Main(context.Background(), []string{"--word", "x", "--mic", mic, "--pos", ".", "--neg", ".", "--out", "x.wgm"}, &out, &errb); err == nil || !strings.Contains(err.Error(), "--mic") {
 			t.Errorf("--mic %s: %v", mic, err)
-		}
-	}
-	for _, args := range [][]string{
-		{"--adversary", "-1", "--neg-synth", "."},
-		{"--adversary", "NaN", "--neg-synth", "."},
-		{"--adversary", "11", "--neg-synth", "."},
-		{"--adversary", "0.5"}, // nothing marked synthesized
-	} {
-		args = append([]string{"--word", "x", "--pos", ".", "--neg", ".", "--out", "x.wgm"}, args...)
-		if err := Main(context.Background(), args, &out, &errb); err == nil || !strings.Contains(err.Error(), "--adversary") {
-			t.Errorf("%q: %v", args, err)
 		}
 	}
 	if err := Main(context.Background(), []string{"--help"}, &out, &errb); err != nil || !strings.Contains(errb.String(), "usage") {
