@@ -34,12 +34,14 @@ func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var pos, neg, noise multiFlag
+	var pos, neg, noise, aux multiFlag
 	word := fs.String("word", "", "the wake word (stored in the model; default: the base model's)")
 	out := fs.String("out", "", "model file to write (required)")
 	base := fs.String("base", "", "fine-tune this model file (e.g. the shipped one with your own recordings) instead of starting from random weights")
 	fs.Var(&pos, "pos", "folder of WAV/FLAC files holding the wake word (repeatable; searched recursively)")
 	fs.Var(&neg, "neg", "folder of WAV/FLAC files without the wake word: speech, noise (repeatable)")
+	fs.Var(&aux, "aux", "NAME=PATH: another word to learn alongside the wake word, from a folder or a glob pattern (repeatable; a name given twice gathers both). Its head is left out of the model file: it shapes the network's features, and the word is a negative to the wake word. Real recordings of other words (several speakers) with synthesized ones of the same words are meant to carry what holds across real speakers into a model whose wake word is only synthesized")
+	auxShare := fs.Float64("aux-share", 0.2, "share (0..1) of training examples drawn from the --aux words, taken from the negatives' share")
 	fs.Var(&noise, "noise", "folder of noise WAV/FLAC files to mix into examples, besides the generated noises and babble (repeatable)")
 	steps := fs.Int("steps", 4000, "optimiser steps")
 	batch := fs.Int("batch", 64, "examples per step")
@@ -105,6 +107,10 @@ run's random draws.
 	if !(*mic >= 0 && *mic <= 1) { // NaN too
 		return fmt.Errorf("train: --mic %g is not in [0, 1]", *mic)
 	}
+	if !(*auxShare > 0 && *auxShare < 1) {
+		return fmt.Errorf("train: --aux-share %g is not in (0, 1)", *auxShare)
+	}
+	o.AuxShare = *auxShare
 	o.Config = nn.DefaultConfig()
 	o.Config.Channels = *channels
 	if *snapshots != "" {
@@ -127,10 +133,17 @@ run's random draws.
 	if o.Word == "" && o.Base == nil {
 		return errors.New("train: --word is required without --base")
 	}
+	// The auxiliary words first: they are few files, and a mistyped
+	// pattern should not wait for minutes of loading.
+	auxWords, err := LoadAux(aux, *splitSeed, *valPct, stderr)
+	if err != nil {
+		return err
+	}
 	d, err := LoadData(pos, neg, *splitSeed, *valPct, stderr)
 	if err != nil {
 		return err
 	}
+	d.Aux = auxWords
 	for _, dir := range noise {
 		files, err := listAudio(dir)
 		if err != nil {
@@ -147,6 +160,9 @@ run's random draws.
 	}
 	fmt.Fprintf(stderr, "train: %d/%d positive and %d/%d negative clips (train/validation)\n",
 		len(d.Pos), len(d.ValPos), len(d.Neg), len(d.ValNeg))
+	for _, w := range d.Aux {
+		fmt.Fprintf(stderr, "train: auxiliary word %q: %d clips\n", w.Name, len(w.Clips))
+	}
 	e, err := TrainNets(ctx, d, o, *nets)
 	if err != nil {
 		return err

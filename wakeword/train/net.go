@@ -19,6 +19,7 @@ type seqNet struct {
 	u  [][]float32 // per block: depthwise output, T × C
 	a  [][]float32 // per block: pointwise pre-activation, T × C
 	z  []float32   // T logits
+	za []float32   // k × T logits of the auxiliary heads (auxForward)
 
 	dh, du, tmp []float32 // T × C scratch
 }
@@ -106,9 +107,39 @@ func (n *seqNet) forward(p []float32, x []float32) []float32 {
 	return n.z
 }
 
+// auxLen is the number of parameters of k auxiliary heads on a network
+// of c's width: k weight rows of Channels, then k biases.
+func auxLen(c nn.Config, k int) int { return k * (c.Channels + 1) }
+
+// auxForward computes k auxiliary heads over the last hidden layer of the
+// last forward: logistic outputs like the wake word's own, for other
+// words (Options.Aux). It returns their logits, head after head (k × T,
+// owned by n). The detector never runs them: they exist to shape the
+// hidden layers during training.
+func (n *seqNet) auxForward(pa []float32, k int) []float32 {
+	C, T := n.cfg.Channels, n.T
+	hl := n.h[len(n.cfg.Dilations)]
+	n.za = grow(n.za, k*T)
+	for j := 0; j < k; j++ {
+		w, b := pa[j*C:(j+1)*C], pa[k*C+j]
+		for t := 0; t < T; t++ {
+			n.za[j*T+t] = b + vec.Dot(w, hl[t*C:(t+1)*C])
+		}
+	}
+	return n.za
+}
+
 // backward accumulates into g the gradient of the loss whose derivative
 // with respect to the logits is dz (length T), for the last forward.
 func (n *seqNet) backward(p, g []float32, dz []float32) {
+	n.backwardAux(p, g, dz, nil, nil, nil)
+}
+
+// backwardAux is backward when auxiliary heads (parameters pa, gradient
+// ga) contributed too: dza is the derivative of the loss with respect to
+// their logits, laid out as auxForward returns them. With nil pa it is
+// backward.
+func (n *seqNet) backwardAux(p, g, dz, pa, ga, dza []float32) {
 	c := n.cfg
 	M, C, L, T := c.Mels, c.Channels, len(c.Dilations), n.T
 	n.dh = grow(n.dh, T*C)
@@ -127,6 +158,24 @@ func (n *seqNet) backward(p, g []float32, dz []float32) {
 		for ch := 0; ch < C; ch++ {
 			gwo[ch] += e * ht[ch]
 			dht[ch] = e * wo[ch]
+		}
+	}
+	if k := len(dza) / max(T, 1); pa != nil && k > 0 {
+		for j := 0; j < k; j++ {
+			w, gw := pa[j*C:(j+1)*C], ga[j*C:(j+1)*C]
+			for t := 0; t < T; t++ {
+				e := dza[j*T+t]
+				if e == 0 {
+					continue
+				}
+				ga[k*C+j] += e
+				ht := hl[t*C : (t+1)*C]
+				dht := n.dh[t*C : (t+1)*C]
+				for ch := 0; ch < C; ch++ {
+					gw[ch] += e * ht[ch]
+					dht[ch] += e * w[ch]
+				}
+			}
 		}
 	}
 	K := c.Kernel

@@ -41,6 +41,11 @@ type Options struct {
 	// microphone and channel response (micResponse); 0 draws nothing, so
 	// a recipe without it trains exactly as before it existed.
 	MicProb float64
+	// AuxShare is the share of training examples drawn from Data.Aux
+	// (default 0.2 when there are auxiliary words, taken from the
+	// negatives' share), and AuxWeight the weight of each auxiliary
+	// head's loss (default 0.5).
+	AuxShare, AuxWeight float64
 	// Snapshot, if set, is called after every validation with the step,
 	// the model as it stands (its parameters change when Snapshot
 	// returns: copy or save, do not keep) and its figures. An error stops
@@ -80,6 +85,12 @@ func (o *Options) defaults() {
 	if o.PosShare == 0 {
 		o.PosShare = 0.4
 	}
+	if o.AuxShare == 0 {
+		o.AuxShare = 0.2
+	}
+	if o.AuxWeight == 0 {
+		o.AuxWeight = 0.5
+	}
 	if o.ValEvery == 0 {
 		o.ValEvery = 250
 	}
@@ -92,6 +103,19 @@ func (o *Options) defaults() {
 type Data struct {
 	Pos, Neg       []*clip // training
 	ValPos, ValNeg []*clip // held out
+	// Aux are other words, each its own class (LoadAux): the network
+	// learns to spot them too, with heads the model file leaves out.
+	// Words recorded by many real people give the hidden layers features
+	// that hold across speakers, which a wake word known only from
+	// synthesized voices cannot teach; the same words synthesized tie the
+	// two kinds of voice together. To the wake word they are negatives.
+	Aux []AuxWord
+}
+
+// AuxWord is one auxiliary word and its training clips.
+type AuxWord struct {
+	Name  string
+	Clips []*clip
 }
 
 // Result reports a finished run.
@@ -141,6 +165,7 @@ type example struct {
 	lo, hi int // positives: frames where the score must peak
 	pre    int // positives: frames before this one are negatives
 	frames int
+	aux    int // 1 + the index of the auxiliary word it holds; 0: none
 }
 
 // gen turns clips into augmented feature sequences. One per goroutine.
@@ -426,13 +451,19 @@ func window(r *rand.Rand, length, n, at int) int {
 // cross-entropy against 0 plus that of the worst frame (hard-negative
 // mining within the clip).
 func lossGrad(ex example, z, dz []float32) float64 {
+	return headLoss(ex, ex.pos, z, dz)
+}
+
+// headLoss is lossGrad for one output head, to which ex is a positive
+// when pos: the wake word's head, or an auxiliary word's.
+func headLoss(ex example, pos bool, z, dz []float32) float64 {
 	clear(dz)
 	T := len(z)
 	if T == 0 {
 		return 0
 	}
 	var loss float64
-	if ex.pos {
+	if pos {
 		best := ex.lo
 		for t := ex.lo; t <= ex.hi && t < T; t++ {
 			if z[t] > z[best] {
@@ -504,6 +535,17 @@ func initParams(r *rand.Rand, m *nn.Model) {
 		p[l.WO+i] = float32(0.1 * r.NormFloat64() / math.Sqrt(float64(C)))
 	}
 	p[l.BO] = -3 // σ(-3) ≈ 0.05
+}
+
+// initAux draws the starting weights of k auxiliary heads over c
+// channels as initParams draws the wake word's output layer.
+func initAux(r *rand.Rand, pa []float32, c, k int) {
+	for i := 0; i < k*c; i++ {
+		pa[i] = float32(0.1 * r.NormFloat64() / math.Sqrt(float64(c)))
+	}
+	for j := 0; j < k; j++ {
+		pa[k*c+j] = -3
+	}
 }
 
 // normStats sets m's Mean and InvStd from a sample of augmented examples.
@@ -585,13 +627,21 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 	}
 
 	np := len(m.Params)
-	adamM := make([]float64, np)
-	adamV := make([]float64, np)
+	// The auxiliary heads' parameters follow the model's in one vector
+	// that the optimiser updates as a whole; the model keeps its part.
+	K := len(d.Aux)
+	all := make([]float32, np+auxLen(m.Config, K))
+	copy(all, m.Params)
+	m.Params = all[:np:np]
+	aux := all[np:]
+	initAux(r, aux, m.Config.Channels, K)
+	adamM := make([]float64, len(all))
+	adamV := make([]float64, len(all))
 	grads := make([][]float32, o.Workers)
 	nets := make([]*seqNet, o.Workers)
 	gens := make([]*gen, o.Workers)
 	for w := range grads {
-		grads[w] = make([]float32, np)
+		grads[w] = make([]float32, len(all))
 		nets[w] = newSeqNet(m.Config)
 		gens[w] = newGen(m, nb)
 		gens[w].micProb = o.MicProb // training examples only: validation stays as before
@@ -627,12 +677,17 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 				wr := rand.New(rand.NewPCG(o.Seed^uint64(step)<<20, uint64(w)))
 				clear(grads[w])
 				losses[w] = 0
-				var dz []float32
+				var dz, dza []float32
 				for i := w; i < o.Batch; i += o.Workers {
 					var ex example
 					switch {
 					case wr.Float64() < o.PosShare:
 						ex = gens[w].positive(wr, d.Pos[wr.IntN(len(d.Pos))], true)
+					case K > 0 && wr.Float64() < o.AuxShare:
+						k := wr.IntN(K)
+						cs := d.Aux[k].Clips
+						ex = gens[w].positive(wr, cs[wr.IntN(len(cs))], true)
+						ex.pos, ex.aux = false, k+1
 					case wr.Float64() < 0.1:
 						ex = gens[w].negative(wr, nil, -1)
 					case len(hard) > 0 && wr.Float64() < hardShare:
@@ -647,7 +702,24 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 					}
 					dz = dz[:len(z)]
 					losses[w] += lossGrad(ex, z, dz)
-					nets[w].backward(m.Params, grads[w], dz)
+					if K == 0 {
+						nets[w].backward(m.Params, grads[w], dz)
+						continue
+					}
+					za := nets[w].auxForward(aux, K)
+					if cap(dza) < len(za) {
+						dza = make([]float32, len(za))
+					}
+					dza = dza[:len(za)]
+					T := len(z)
+					for k := 0; k < K; k++ {
+						dk := dza[k*T : (k+1)*T]
+						losses[w] += o.AuxWeight * headLoss(ex, ex.aux == k+1, za[k*T:(k+1)*T], dk)
+						for t := range dk {
+							dk[t] *= float32(o.AuxWeight)
+						}
+					}
+					nets[w].backwardAux(m.Params, grads[w][:np], dz, aux, grads[w][np:], dza)
 				}
 			}(w)
 		}
@@ -688,7 +760,7 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 			g := float64(gv) * scale
 			adamM[i] = beta1*adamM[i] + (1-beta1)*g
 			adamV[i] = beta2*adamV[i] + (1-beta2)*g*g
-			m.Params[i] -= float32(lr * (adamM[i] / c1) / (math.Sqrt(adamV[i]/c2) + eps))
+			all[i] -= float32(lr * (adamM[i] / c1) / (math.Sqrt(adamV[i]/c2) + eps))
 		}
 		// Before validation, which starts a new interval of the running loss.
 		if o.Progress != nil && (!o.PlainProgress || step*20/o.Steps != (step-1)*20/o.Steps) {
