@@ -41,10 +41,11 @@ type Options struct {
 	// microphone and channel response (micResponse); 0 draws nothing, so
 	// a recipe without it trains exactly as before it existed.
 	MicProb float64
-	// AuxShare is the share of training examples drawn from Data.Aux
-	// (default 0.2 when there are auxiliary words, taken from the
-	// negatives' share), and AuxWeight the weight of each auxiliary
-	// head's loss (default 0.5).
+	// AuxShare is the share of the negative examples (those that are not
+	// the wake word's positives) drawn from Data.Aux when there are
+	// auxiliary words (default 0.2), and AuxWeight the weight of each
+	// auxiliary head's loss (default 0.5). The training loss reported
+	// includes the heads'.
 	AuxShare, AuxWeight float64
 	// Snapshot, if set, is called after every validation with the step,
 	// the model as it stands (its parameters change when Snapshot
