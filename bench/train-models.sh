@@ -28,7 +28,7 @@
 # glass), each with the same word synthesized (scripts/tts-corpus.sh into
 # CORPUS/tts-aux), and for computer the real and synthesized "alexa" too;
 # extra heads learn them, so the network's features are shaped by real
-# speakers, and the model file leaves the heads out: a trial that four
+# speakers, and the model file leaves the heads out: a trial that five
 # seeds did not settle (models/README.md).
 # The bench's
 # negative speech (neg/speech/dev) and its noise files are never used for
