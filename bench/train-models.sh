@@ -29,10 +29,8 @@
 # CORPUS/tts-aux), and for computer the real and synthesized "alexa" too;
 # extra heads learn them, so the network's features are shaped by real
 # speakers, and the model file leaves the heads out: a trial that five
-# seeds did not settle (models/README.md).
-# The bench's
-# negative speech (neg/speech/dev) and its noise files are never used for
-# training (neg/speech/dev only helps set the default threshold, below).
+# seeds did not settle (models/README.md). The bench's negative speech
+# (neg/speech/dev) and its noise files are never used for training (neg/speech/dev only helps set the default threshold, below).
 #
 # Each model's default threshold is then set by `wakegate calibrate` (3
 # false alarms in 24 hours, counted) on everyday speech no model trained
@@ -96,7 +94,11 @@ fi
 TTS_NEAR=$tts_near TTS_FESTVOX=$tts_fest scripts/tts-corpus.sh "$CORPUS/tts" alexa computer
 # The auxiliary words' synthesized half (AUX=1): 150 espeak-ng clips of
 # each and the flite and festival ones.
-[ "${AUX:-0}" = 1 ] && TTS_POS=150 TTS_NEG=0 scripts/tts-corpus.sh "$CORPUS/tts-aux" jarvis snowboy smart-mirror view-glass
+aux_dirs=()
+if [ "${AUX:-0}" = 1 ]; then
+  TTS_POS=150 TTS_NEG=0 scripts/tts-corpus.sh "$CORPUS/tts-aux" jarvis snowboy smart-mirror view-glass
+  aux_dirs=("$CORPUS/tts-aux/pos")
+fi
 scripts/calib-corpus.sh "$CORPUS/calib"
 scripts/neg-corpus.sh "$CORPUS/neg"
 # What the models are made from, as digests: two machines whose models
@@ -104,7 +106,7 @@ scripts/neg-corpus.sh "$CORPUS/neg"
 echo "train-models: corpus digests (scripts/corpus-digest.sh):"
 scripts/corpus-digest.sh "$CORPUS/dev/pos/alexa/dev" "$CORPUS/tts/pos/alexa" "$CORPUS/tts/pos/computer" \
   "$CORPUS/tts/neg" "$CORPUS/dev/neg/keywords" "$CORPUS/neg/real" "$CORPUS/neg/music" \
-  "$CORPUS/calib" "$CORPUS/dev/neg/speech/dev" "${fest_dirs[@]}"
+  "$CORPUS/calib" "$CORPUS/dev/neg/speech/dev" "${fest_dirs[@]}" "${aux_dirs[@]}"
 # ...and the versions of the tools that made them: the digests say which
 # folder differs, these say whether a package update is why.
 echo "train-models: corpus tools (dpkg-query):"

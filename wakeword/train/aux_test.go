@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -55,25 +54,7 @@ func TestGradientAux(t *testing.T) {
 	g := make([]float32, len(m.Params))
 	ga := make([]float32, len(pa))
 	net.backwardAux(m.Params, g, w, pa, ga, wa)
-	const h = 3e-3
-	check := func(name string, p, grad []float32, every int) int {
-		n := 0
-		for i := 0; i < len(p); i += every {
-			old := p[i]
-			p[i] = old + h
-			up := loss()
-			p[i] = old - h
-			down := loss()
-			p[i] = old
-			num := (up - down) / (2 * h)
-			if math.Abs(num-float64(grad[i])) > 2e-2*(1+math.Abs(num)) {
-				t.Errorf("%s %d: backprop %v, numeric %v", name, i, grad[i], num)
-			}
-			n++
-		}
-		return n
-	}
-	if n := check("param", m.Params, g, 7) + check("aux", pa, ga, 1); n < 20+len(pa) {
+	if n := checkGrad(t, "param", m.Params, g, 7, loss) + checkGrad(t, "aux", pa, ga, 1, loss); n < 20+len(pa) {
 		t.Fatalf("only %d parameters checked", n)
 	}
 	// Without the heads, backwardAux is backward.

@@ -90,24 +90,31 @@ func TestGradient(t *testing.T) {
 	loss()
 	g := make([]float32, len(m.Params))
 	net.backward(m.Params, g, w)
-	const h = 3e-3
-	checked := 0
-	for i := 0; i < len(m.Params); i += 7 {
-		old := m.Params[i]
-		m.Params[i] = old + h
-		up := loss()
-		m.Params[i] = old - h
-		down := loss()
-		m.Params[i] = old
-		num := (up - down) / (2 * h)
-		if math.Abs(num-float64(g[i])) > 2e-2*(1+math.Abs(num)) {
-			t.Errorf("param %d: backprop %v, numeric %v", i, g[i], num)
-		}
-		checked++
-	}
-	if checked < 20 {
+	if checked := checkGrad(t, "param", m.Params, g, 7, loss); checked < 20 {
 		t.Fatalf("only %d parameters checked", checked)
 	}
+}
+
+// checkGrad compares grad with central differences of loss for every
+// every-th element of p, and returns how many it compared.
+func checkGrad(t *testing.T, name string, p, grad []float32, every int, loss func() float64) int {
+	t.Helper()
+	const h = 3e-3
+	n := 0
+	for i := 0; i < len(p); i += every {
+		old := p[i]
+		p[i] = old + h
+		up := loss()
+		p[i] = old - h
+		down := loss()
+		p[i] = old
+		num := (up - down) / (2 * h)
+		if math.Abs(num-float64(grad[i])) > 2e-2*(1+math.Abs(num)) {
+			t.Errorf("%s %d: backprop %v, numeric %v", name, i, grad[i], num)
+		}
+		n++
+	}
+	return n
 }
 
 // synthWord makes a synthetic "wake word": a steady tone then a rising
