@@ -185,12 +185,18 @@ func TestTrainAux(t *testing.T) {
 	if slices.Equal(a1.Params, plain.Params) {
 		t.Fatal("--aux changed nothing")
 	}
+	if a3 := run("a3.wgm", "--aux", "other="+other, "--aux-share", "0.5", "--aux-weight", "2"); slices.Equal(a1.Params, a3.Params) {
+		t.Fatal("--aux-weight changed nothing")
+	}
 	var so, se bytes.Buffer
 	for _, bad := range [][]string{
 		{"--aux", "other"},
 		{"--aux", "other=" + filepath.Join(dir, "none_*")},
 		{"--aux", "other=" + other, "--aux-share", "1"},
 		{"--aux", "other=" + other, "--aux-share", "NaN"},
+		{"--aux", "other=" + other, "--aux-weight", "0"},
+		{"--aux", "other=" + other, "--aux-weight", "NaN"},
+		{"--aux", "other=" + other, "--aux-weight", "11"},
 	} {
 		args := append([]string{"--word", "chirp", "--pos", pos, "--neg", neg, "--out", filepath.Join(dir, "bad.wgm"), "--quiet"}, bad...)
 		if err := Main(context.Background(), args, &so, &se); err == nil || !strings.Contains(err.Error(), "--aux") {

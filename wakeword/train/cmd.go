@@ -42,6 +42,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Var(&neg, "neg", "folder of WAV/FLAC files without the wake word: speech, noise (repeatable)")
 	fs.Var(&aux, "aux", "NAME=PATH: another word to learn alongside the wake word, from a folder or a glob pattern (repeatable; a name given twice gathers both). Its head is left out of the model file: it shapes the network's features, and the word is a negative to the wake word. Real recordings of other words (several speakers) with synthesized ones of the same words are meant to carry what holds across real speakers into a model whose wake word is only synthesized")
 	auxShare := fs.Float64("aux-share", 0.2, "share (0..1) of the wake word's negative examples drawn from the --aux words (the training loss shown then includes their heads')")
+	auxWeight := fs.Float64("aux-weight", 0.5, "weight (0..10] of each --aux word's loss against the wake word's")
 	fs.Var(&noise, "noise", "folder of noise WAV/FLAC files to mix into examples, besides the generated noises and babble (repeatable)")
 	steps := fs.Int("steps", 4000, "optimiser steps")
 	batch := fs.Int("batch", 64, "examples per step")
@@ -110,7 +111,10 @@ run's random draws.
 	if !(*auxShare > 0 && *auxShare < 1) {
 		return fmt.Errorf("train: --aux-share %g is not in (0, 1)", *auxShare)
 	}
-	o.AuxShare = *auxShare
+	if !(*auxWeight > 0 && *auxWeight <= 10) {
+		return fmt.Errorf("train: --aux-weight %g is not in (0, 10]", *auxWeight)
+	}
+	o.AuxShare, o.AuxWeight = *auxShare, *auxWeight
 	o.Config = nn.DefaultConfig()
 	o.Config.Channels = *channels
 	if *snapshots != "" {
