@@ -30,7 +30,7 @@
 # extra heads learn them, so the network's features are shaped by real
 # speakers, and the model file leaves the heads out. At the strictest
 # budget alexa-synth missed fewer real speakers with them than without
-# with six seeds of seven (models/README.md); AUX=0 trains without them,
+# with seven seeds of eight (models/README.md); AUX=0 trains without them,
 # the recipe before 2026-12-05. The bench's negative speech
 # (neg/speech/dev) and its noise files are never used for training (neg/speech/dev only helps set the default threshold, below).
 #
