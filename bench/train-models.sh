@@ -59,7 +59,10 @@
 # other draws of one model on the same speakers), REAL_ALEXA (how many
 # times the real recordings are listed, 8), MODELS (output folder,
 # models; bench/heldout-check.sh sets both), SNAPSHOTS (a folder: alexa's
-# checkpoints, train --snapshots, go to SNAPSHOTS/alexa). The corpora are built when missing
+# checkpoints, train --snapshots, go to SNAPSHOTS/alexa), AUX (1: computer
+# and alexa-synth with auxiliary words), AUX_WEIGHT (their loss weight,
+# 0.5), AUX_ALEXA (0; 1: alexa with the four phrases as auxiliary words,
+# a trial). The corpora are built when missing
 # (../shared/bench/corpus/build-dev.sh and scripts/tts-corpus.sh, which
 # apt-get install their tools when run as root).
 set -euo pipefail
@@ -98,7 +101,8 @@ TTS_NEAR=$tts_near TTS_FESTVOX=$tts_fest scripts/tts-corpus.sh "$CORPUS/tts" ale
 # synthesized-only recipe: 150 espeak-ng clips of each and the flite and
 # festival ones.
 aux_dirs=()
-if [ "${AUX:-1}" = 1 ] && [[ " ${words[*]} " =~ \ (computer|alexa-synth)\  ]]; then
+if { [ "${AUX:-1}" = 1 ] && [[ " ${words[*]} " =~ \ (computer|alexa-synth)\  ]]; } ||
+   { [ "${AUX_ALEXA:-0}" = 1 ] && [[ " ${words[*]} " =~ \ alexa\  ]]; }; then
   TTS_POS=150 TTS_NEG=0 scripts/tts-corpus.sh "$CORPUS/tts-aux" jarvis snowboy smart-mirror view-glass
   aux_dirs=("$CORPUS/tts-aux/pos")
 fi
@@ -123,21 +127,26 @@ mapfile -t heldneg < <($WAKEGATE train --split --split-seed "$SPLIT_SEED" --val 
   --neg "$CORPUS/neg/real" --neg "$CORPUS/dev/neg/keywords" | awk -F'\t' '$1 == "val" {print $3}')
 [ ${#heldneg[@]} -gt 0 ] || { echo "train-models: no held-out real negatives" >&2; exit 1; }
 
+# aux_flags OTHER: into aux, the `train --aux` flags of the crowd's four
+# other phrases (real and synthesized), and OTHER's real and synthesized
+# recordings where it has real ones (alexa).
+aux_flags() {
+  aux=(--aux-weight "${AUX_WEIGHT:-0.5}")
+  local kw
+  for kw in jarvis smart-mirror snowboy view-glass; do
+    aux+=(--aux "$kw=$CORPUS/dev/neg/keywords/${kw/-/_}_*" --aux "$kw=$CORPUS/tts-aux/pos/$kw")
+  done
+  if [ "$1" = alexa ]; then
+    aux+=(--aux "alexa=$CORPUS/dev/pos/alexa/dev" --aux "alexa=$CORPUS/tts/pos/alexa")
+  fi
+}
+
 # synth_only WORD OTHER OUT: computer's recipe, synthesized positives of
 # WORD only, OTHER's among the negatives, written to OUT.
 synth_only() {
   local mic=() aux=()
   [ "${MIC_SYNTH:-0}" = 0 ] || mic=(--mic "$MIC_SYNTH")
-  if [ "${AUX:-1}" = 1 ]; then
-    local kw
-    for kw in jarvis smart-mirror snowboy view-glass; do
-      aux+=(--aux "$kw=$CORPUS/dev/neg/keywords/${kw/-/_}_*" --aux "$kw=$CORPUS/tts-aux/pos/$kw")
-    done
-    # The other word's real recordings, where there are any.
-    if [ "$2" = alexa ]; then
-      aux+=(--aux "alexa=$CORPUS/dev/pos/alexa/dev" --aux "alexa=$CORPUS/tts/pos/alexa")
-    fi
-  fi
+  [ "${AUX:-1}" = 1 ] && aux_flags "$2"
   $WAKEGATE train --word "$1" --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_COMPUTER:-5000}" --channels "${CHANNELS_COMPUTER:-64}" --nets "${NETS_COMPUTER:-1}" "${mic[@]}" "${aux[@]}" \
     --pos "$CORPUS/tts/pos/$1" "${fest_pos[@]/WORD/$1}" \
     --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/$2" "${fest_neg[@]/WORD/$2}" \
@@ -163,7 +172,11 @@ for w in "${words[@]}"; do
       [ -n "${SNAPSHOTS:-}" ] && snap=(--snapshots "$SNAPSHOTS/alexa")
       real=()
       for _ in $(seq "$REAL_ALEXA"); do real+=(--pos "$CORPUS/dev/pos/alexa/dev"); done
-      $WAKEGATE train --word alexa --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_ALEXA:-12000}" --channels "${CHANNELS_ALEXA:-64}" --nets "${NETS_ALEXA:-1}" "${snap[@]}" \
+      # AUX_ALEXA=1: the four other phrases as auxiliary words, as for
+      # computer; a trial (models/README.md).
+      aux=()
+      [ "${AUX_ALEXA:-0}" = 1 ] && aux_flags computer
+      $WAKEGATE train --word alexa --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_ALEXA:-12000}" --channels "${CHANNELS_ALEXA:-64}" --nets "${NETS_ALEXA:-1}" "${snap[@]}" "${aux[@]}" \
         "${real[@]}" --pos "$CORPUS/tts/pos/alexa" \
         --neg "$CORPUS/tts/neg" "${near[@]}" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/computer" \
         --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \
