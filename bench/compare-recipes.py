@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compare training recipes over several seeds, by the bench's own rule.
 
-usage: bench/compare-recipes.py [--budgets B,...] [--pos SET,...] NAME=DIR[,DIR...] ...
+usage: bench/compare-recipes.py [--budgets B,...] [--pos SET,...] [--seeds S,...] NAME=DIR[,DIR...] ...
 
 Each NAME=DIR,... is one recipe and the score folders of its models, one per
 seed, in seed order: a folder of <set>.jsonl files in the bench's engine
@@ -21,6 +21,9 @@ steadier figure for choosing between recipes.
 With two recipes of the same number of seeds, it also prints the paired
 differences (second minus first, seed by seed: negative means the second
 misses less) and in how many seeds the second was better, level or worse.
+
+Rows are numbered 1, 2, ... in the order of the folders; --seeds names them
+instead (e.g. --seeds 2-8 or --seeds 1,3,5), one label per folder.
 
 Environment: BENCH (default ../shared/bench next to the repository).
 """
@@ -98,12 +101,31 @@ def parse_recipe(spec):
     return name, [d for d in dirs.split(",") if d]
 
 
+def parse_seeds(spec):
+    """Row labels from a comma list whose items may be ranges A-B."""
+    out = []
+    for item in spec.split(","):
+        lo, sep, hi = item.strip().partition("-")
+        try:
+            if sep:
+                a, b = int(lo), int(hi)
+                if b < a:
+                    raise ValueError
+                out += [str(k) for k in range(a, b + 1)]
+            else:
+                out.append(str(int(lo)))
+        except ValueError:
+            raise SystemExit(f"compare-recipes: --seeds {spec!r}: {item!r} is not a seed or a range A-B")
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("recipes", nargs="+", metavar="NAME=DIR[,DIR...]")
     ap.add_argument("--budgets", default="0.1,0.5,1,2,4,8", help="FA/h budgets, comma list (default %(default)s)")
     ap.add_argument("--pos", default="pos/alexa/dev,pos/alexa/dev_snr10",
                     help="positive sets whose misses are shown (default %(default)s)")
+    ap.add_argument("--seeds", help="row labels, one per folder: a comma list, ranges allowed (2-8)")
     a = ap.parse_args()
     try:
         budgets = [float(b) for b in a.budgets.split(",") if b.strip()]
@@ -115,6 +137,13 @@ def main():
     score = load_scorer()
     # Every folder is checked before anything is printed.
     recipes = [(n, [engine_dir(d) for d in dirs]) for n, dirs in map(parse_recipe, a.recipes)]
+    longest = max(len(dirs) for _, dirs in recipes)
+    labels = [str(i) for i in range(1, longest + 1)]
+    if a.seeds:
+        labels = parse_seeds(a.seeds)
+        for n, dirs in recipes:
+            if len(dirs) != len(labels):
+                raise SystemExit(f"compare-recipes: --seeds names {len(labels)} seeds, recipe {n} has {len(dirs)} folders")
 
     hdr = ["recipe", "#"] + [f"{b:g} FA/h" for b in budgets] + ["mean≥0.5"]
     print("Misses (%s), %%; operating points picked per model by score.py's rule.\n" % " / ".join(pos))
@@ -123,11 +152,11 @@ def main():
     per = {}
     for name, dirs in recipes:
         ms = []
-        for i, d in enumerate(dirs, 1):
+        for i, d in enumerate(dirs):
             m = misses(score, d, budgets, pos)
             ms.append(m)
             cells, _ = summary(m, budgets, len(pos))
-            print("| " + " | ".join([name, str(i)] + cells) + " |")
+            print("| " + " | ".join([name, labels[i]] + cells) + " |")
         per[name] = ms
     for name, ms in per.items():
         avg = {b: [mean([m[b][i] for m in ms]) for i in range(len(pos))] for b in budgets}
@@ -141,10 +170,10 @@ def main():
         print("|" + "---|" * (len(hdr) - 1))
         cols = budgets + ["avg"]
         tally = {c: [[0, 0, 0] for _ in pos] for c in cols}
-        for i, (x, y) in enumerate(zip(m1, m2), 1):
+        for i, (x, y) in enumerate(zip(m1, m2)):
             _, ax = summary(x, budgets, len(pos))
             _, ay = summary(y, budgets, len(pos))
-            row = [str(i)]
+            row = [labels[i]]
             for c in cols:
                 dx = [y[c][j] - x[c][j] for j in range(len(pos))] if c != "avg" else [ay[j] - ax[j] for j in range(len(pos))]
                 for j, d in enumerate(dx):
