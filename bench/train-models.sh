@@ -7,7 +7,10 @@
 #                        (CORPUS/dev/pos/alexa/dev, built by the bench kit
 #                        from ../shared/data) listed REAL_ALEXA times, plus synthesized
 #                        "alexa" (scripts/tts-corpus.sh)
-#   models/computer.wgm  synthesized "computer" only
+#   models/computer.wgm  synthesized "computer" only; two networks (seeds
+#                        SEED and SEED+1) whose logits are averaged: with
+#                        synthesized positives alone, each draw misses its
+#                        own share of real voices (models/README.md)
 #   alexa-synth          not shipped: alexa by computer's recipe, to measure
 #                        it on real recordings (models/README.md)
 # Negatives for both: synthesized near misses and phrases (tts-corpus.sh),
@@ -53,7 +56,8 @@
 # Environment: CORPUS (default /work/corpus), WAKEGATE (a command with the
 # train subcommand; default: bin/wakegate, built here), STEPS_ALEXA (12000),
 # STEPS_COMPUTER (5000), CHANNELS_ALEXA / CHANNELS_COMPUTER (network width, 64),
-# NETS_ALEXA / NETS_COMPUTER (networks averaged, train --nets: 1), SEED (1),
+# NETS_ALEXA / NETS_COMPUTER (networks averaged, train --nets: 1 and 2;
+# NETS_COMPUTER=1 is computer's recipe before 2026-12-05), SEED (1),
 # VAL (percent of recording sessions held out, 10), SPLIT_SEED (the seed
 # of that split alone, default SEED: other SEEDs with one SPLIT_SEED are
 # other draws of one model on the same speakers), REAL_ALEXA (how many
@@ -147,7 +151,7 @@ synth_only() {
   local mic=() aux=()
   [ "${MIC_SYNTH:-0}" = 0 ] || mic=(--mic "$MIC_SYNTH")
   [ "${AUX:-1}" = 1 ] && aux_flags "$2"
-  $WAKEGATE train --word "$1" --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_COMPUTER:-5000}" --channels "${CHANNELS_COMPUTER:-64}" --nets "${NETS_COMPUTER:-1}" "${mic[@]}" "${aux[@]}" \
+  $WAKEGATE train --word "$1" --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_COMPUTER:-5000}" --channels "${CHANNELS_COMPUTER:-64}" --nets "${NETS_COMPUTER:-2}" "${mic[@]}" "${aux[@]}" \
     --pos "$CORPUS/tts/pos/$1" "${fest_pos[@]/WORD/$1}" \
     --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/$2" "${fest_neg[@]/WORD/$2}" \
     --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \
