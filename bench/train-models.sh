@@ -12,7 +12,8 @@
 #                        synthesized positives alone, each draw misses its
 #                        own share of real voices (models/README.md)
 #   alexa-synth          not shipped: alexa by computer's recipe, to measure
-#                        it on real recordings (models/README.md)
+#                        it on real recordings (models/README.md; its figures
+#                        there are of one network: NETS_COMPUTER=1)
 # Negatives for both: synthesized near misses and phrases (tts-corpus.sh),
 # the other word's synthesized positives, the real other-phrase recordings
 # CORPUS/dev/neg/keywords, and scripts/neg-corpus.sh's real speech
