@@ -1,6 +1,7 @@
 package vec
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -55,4 +56,66 @@ func BenchmarkDot(b *testing.B) {
 			Dot(x64, y64)
 		}
 	})
+}
+
+// TestMatVec checks MatVec against a Dot per row for shapes with and
+// without a remainder of rows, in both precisions.
+func TestMatVec(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, sh := range []struct{ rows, n int }{{0, 5}, {1, 1}, {3, 7}, {4, 4}, {5, 9}, {8, 64}, {64, 64}, {64, 120}, {7, 0}} {
+		w := make([]float64, sh.rows*sh.n+2) // w may be longer
+		x := make([]float64, sh.n)
+		for i := range w {
+			w[i] = r.NormFloat64()
+		}
+		for i := range x {
+			x[i] = r.NormFloat64()
+		}
+		out := make([]float64, sh.rows)
+		MatVec(out, w, x)
+		w32, x32, out32 := make([]float32, len(w)), make([]float32, len(x)), make([]float32, sh.rows)
+		for i := range w {
+			w32[i] = float32(w[i])
+		}
+		for i := range x {
+			x32[i] = float32(x[i])
+		}
+		MatVec(out32, w32, x32)
+		for o := range out {
+			want := Dot(w[o*sh.n:(o+1)*sh.n], x)
+			if math.Abs(out[o]-want) > 1e-12*float64(sh.n+1) {
+				t.Errorf("%dx%d row %d: MatVec = %v, want %v", sh.rows, sh.n, o, out[o], want)
+			}
+			if math.Abs(float64(out32[o])-want) > 1e-4*float64(sh.n+1) {
+				t.Errorf("%dx%d row %d: float32 MatVec = %v, want %v", sh.rows, sh.n, o, out32[o], want)
+			}
+		}
+	}
+}
+
+func TestMatVecShortW(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("MatVec with w shorter than rows×len(x) did not panic")
+		}
+	}()
+	MatVec(make([]float32, 2), make([]float32, 5), make([]float32, 3))
+}
+
+func BenchmarkMatVec(b *testing.B) {
+	for _, n := range []int{64, 120} {
+		w, x, out := make([]float32, 64*n), make([]float32, n), make([]float32, 64)
+		b.Run(fmt.Sprintf("64x%d", n), func(b *testing.B) {
+			for b.Loop() {
+				MatVec(out, w, x)
+			}
+		})
+		b.Run(fmt.Sprintf("64x%d/DotPerRow", n), func(b *testing.B) {
+			for b.Loop() {
+				for o := range out {
+					out[o] = Dot(w[o*n:(o+1)*n], x)
+				}
+			}
+		})
+	}
 }

@@ -35,6 +35,7 @@ type Stream struct {
 	x     []float32 // the input window, oldest frame first
 	h     []float32 // current hidden vector
 	u     []float32 // depthwise output
+	v     []float32 // pointwise products before bias and relu
 	hist  [][]float32
 	hpos  []int // per block: index of the oldest entry
 	hlen  []int // per block: ring length (Kernel-1)·dilation+1
@@ -51,6 +52,7 @@ func NewStream(m *Model) *Stream {
 		x:   make([]float32, c.InKernel*c.Mels),
 		h:   make([]float32, c.Channels),
 		u:   make([]float32, c.Channels),
+		v:   make([]float32, c.Channels),
 	}
 	for _, d := range c.Dilations {
 		n := (c.Kernel-1)*d + 1
@@ -89,10 +91,9 @@ func (s *Stream) Step(frame []float32) float32 {
 		j := (s.inPos + k) % c.InKernel
 		copy(s.x[k*M:(k+1)*M], s.in[j*M:(j+1)*M])
 	}
-	W := s.lay.InputWidth
-	for o := 0; o < C; o++ {
-		v := p[s.lay.B0+o] + vec.Dot(p[s.lay.W0+o*W:s.lay.W0+(o+1)*W], s.x)
-		s.h[o] = relu(v)
+	vec.MatVec(s.h, p[s.lay.W0:], s.x)
+	for o, b := range p[s.lay.B0 : s.lay.B0+C] {
+		s.h[o] = relu(b + s.h[o])
 	}
 	K := c.Kernel
 	for l, d := range c.Dilations {
@@ -116,9 +117,9 @@ func (s *Stream) Step(frame []float32) float32 {
 			}
 		}
 		pw, pb := s.lay.PW[l], s.lay.PB[l]
-		for o := 0; o < C; o++ {
-			v := p[pb+o] + vec.Dot(p[pw+o*C:pw+(o+1)*C], s.u)
-			s.h[o] += relu(v)
+		vec.MatVec(s.v, p[pw:], s.u)
+		for o, b := range p[pb : pb+C] {
+			s.h[o] += relu(b + s.v[o])
 		}
 	}
 	return p[s.lay.BO] + vec.Dot(p[s.lay.WO:s.lay.WO+C], s.h)
