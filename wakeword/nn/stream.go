@@ -30,12 +30,13 @@ type Stream struct {
 	m   *Model
 	lay Layout
 
-	in    []float32 // InKernel normalised frames, ring, frame-major
-	inPos int       // index of the oldest frame in in
-	x     []float32 // the input window, oldest frame first
-	h     []float32 // current hidden vector
-	u     []float32 // depthwise output
-	v     []float32 // pointwise products before bias and relu
+	in    []float32   // InKernel normalised frames, ring, frame-major
+	inPos int         // index of the oldest frame in in
+	x     []float32   // the input window, oldest frame first
+	h     []float32   // current hidden vector
+	u     []float32   // depthwise output
+	v     []float32   // pointwise products before bias and relu
+	dw    [][]float32 // per block: depthwise weights, tap-major (Kernel × Channels)
 	hist  [][]float32
 	hpos  []int // per block: index of the oldest entry
 	hlen  []int // per block: ring length (Kernel-1)·dilation+1
@@ -54,7 +55,16 @@ func NewStream(m *Model) *Stream {
 		u:   make([]float32, c.Channels),
 		v:   make([]float32, c.Channels),
 	}
-	for _, d := range c.Dilations {
+	for l, d := range c.Dilations {
+		// The model stores the depthwise weights channel-major; a copy by
+		// tap lets Step run each tap as one unit-stride pass.
+		dw := make([]float32, c.Kernel*c.Channels)
+		for ch := range c.Channels {
+			for j := range c.Kernel {
+				dw[j*c.Channels+ch] = m.Params[s.lay.DW[l]+ch*c.Kernel+j]
+			}
+		}
+		s.dw = append(s.dw, dw)
 		n := (c.Kernel-1)*d + 1
 		s.hist = append(s.hist, make([]float32, n*c.Channels))
 		s.hpos = append(s.hpos, 0)
@@ -102,8 +112,7 @@ func (s *Stream) Step(frame []float32) float32 {
 		pos := s.hpos[l]
 		copy(hist[pos*C:(pos+1)*C], s.h)
 		s.hpos[l] = (pos + 1) % n
-		dw, db := p[s.lay.DW[l]:], p[s.lay.DB[l]:]
-		copy(s.u, db[:C])
+		copy(s.u, p[s.lay.DB[l]:s.lay.DB[l]+C])
 		for j := 0; j < K; j++ {
 			// Tap j multiplies the vector (K-1-j)·d frames back.
 			back := (K - 1 - j) * d
@@ -111,9 +120,10 @@ func (s *Stream) Step(frame []float32) float32 {
 			if idx < 0 {
 				idx += n
 			}
-			hv := hist[idx*C : (idx+1)*C]
-			for ch := 0; ch < C; ch++ {
-				s.u[ch] += dw[ch*K+j] * hv[ch]
+			w := s.dw[l][j*C : (j+1)*C]
+			u, hv := s.u[:len(w)], hist[idx*C : (idx+1)*C][:len(w)]
+			for ch, wc := range w {
+				u[ch] += wc * hv[ch]
 			}
 		}
 		pw, pb := s.lay.PW[l], s.lay.PB[l]
