@@ -6,7 +6,10 @@ import (
 )
 
 // seqNet computes the network of nn.Stream over a whole sequence at once
-// (the same arithmetic, frame by frame) and its gradient. Buffers grow to
+// and its gradient. Its products sum in vec.Dot's order; Stream's
+// vec.MatVec sums in another, so the two agree to float32 rounding. Any
+// change to the order here changes what a seed trains, so the speedups
+// below all keep it. Buffers grow to
 // the longest sequence seen and are reused; one seqNet per goroutine.
 type seqNet struct {
 	cfg nn.Config
@@ -21,7 +24,32 @@ type seqNet struct {
 	z  []float32   // T logits
 	za []float32   // k × T logits of the auxiliary heads (auxForward)
 
-	dh, du, tmp []float32 // T × C scratch
+	dh, du []float32 // T × C scratch
+	// dwT and gdwT hold one depthwise layer's weights and gradient
+	// tap-major (Kernel × Channels), so each tap is a unit-stride pass;
+	// the sums run in the same order as over the channel-major originals.
+	dwT, gdwT []float32
+	live      []int // pointwise outputs that pass a gradient at one frame
+}
+
+// tapMajor copies the channel-major C × K weights w into dst as K × C.
+func tapMajor(dst, w []float32, C, K int) []float32 {
+	dst = grow(dst, C*K)
+	for ch := range C {
+		for j := range K {
+			dst[j*C+ch] = w[ch*K+j]
+		}
+	}
+	return dst
+}
+
+// channelMajor copies the K × C values t back into w as C × K.
+func channelMajor(w, t []float32, C, K int) {
+	for ch := range C {
+		for j := range K {
+			w[ch*K+j] = t[j*C+ch]
+		}
+	}
 }
 
 func newSeqNet(cfg nn.Config) *seqNet {
@@ -78,7 +106,8 @@ func (n *seqNet) forward(p []float32, x []float32) []float32 {
 	K := c.Kernel
 	for l, d := range c.Dilations {
 		hin, u, a, hout := n.h[l], n.u[l], n.a[l], n.h[l+1]
-		dw, db := p[n.lay.DW[l]:], p[n.lay.DB[l]:]
+		n.dwT = tapMajor(n.dwT, p[n.lay.DW[l]:], C, K)
+		db := p[n.lay.DB[l]:]
 		pw, pb := n.lay.PW[l], n.lay.PB[l]
 		for t := 0; t < T; t++ {
 			ut := u[t*C : (t+1)*C]
@@ -88,9 +117,10 @@ func (n *seqNet) forward(p []float32, x []float32) []float32 {
 				if tt < 0 {
 					continue
 				}
-				hv := hin[tt*C : (tt+1)*C]
-				for ch := 0; ch < C; ch++ {
-					ut[ch] += dw[ch*K+j] * hv[ch]
+				w := n.dwT[j*C : (j+1)*C]
+				hv := hin[tt*C : (tt+1)*C][:len(w)]
+				for ch, wc := range w {
+					ut[ch] += wc * hv[ch]
 				}
 			}
 			for o := 0; o < C; o++ {
@@ -182,32 +212,25 @@ func (n *seqNet) backwardAux(p, g, dz, pa, ga, dza []float32) {
 	for l := L - 1; l >= 0; l-- {
 		d := c.Dilations[l]
 		hin, u, a := n.h[l], n.u[l], n.a[l]
-		dw := p[n.lay.DW[l]:]
-		gdw, gdb := g[n.lay.DW[l]:], g[n.lay.DB[l]:]
+		n.dwT = tapMajor(n.dwT, p[n.lay.DW[l]:], C, K)
+		n.gdwT = tapMajor(n.gdwT, g[n.lay.DW[l]:], C, K)
+		gdb := g[n.lay.DB[l]:]
 		pw, pb := n.lay.PW[l], n.lay.PB[l]
 		du := n.du
 		clear(du)
 		// Pointwise layer: dA = dH·[A>0]; the residual passes dH through
 		// unchanged, so n.dh keeps holding dH for the block's input.
 		for t := 0; t < T; t++ {
-			dut := du[t*C : (t+1)*C]
-			ut := u[t*C : (t+1)*C]
+			// The outputs that pass a gradient, in order.
+			live := n.live[:0]
 			for o := 0; o < C; o++ {
-				if a[t*C+o] <= 0 {
-					continue
-				}
-				e := n.dh[t*C+o]
-				if e == 0 {
-					continue
-				}
-				g[pb+o] += e
-				gw := g[pw+o*C : pw+(o+1)*C]
-				w := p[pw+o*C : pw+(o+1)*C]
-				for ch := 0; ch < C; ch++ {
-					gw[ch] += e * ut[ch]
-					dut[ch] += e * w[ch]
+				if a[t*C+o] > 0 && n.dh[t*C+o] != 0 {
+					live = append(live, o)
+					g[pb+o] += n.dh[t*C+o]
 				}
 			}
+			n.live = live
+			n.pointwiseBack(p[pw:pw+C*C], g[pw:pw+C*C], n.dh[t*C:(t+1)*C], u[t*C:(t+1)*C], du[t*C:(t+1)*C])
 		}
 		// Depthwise layer.
 		for t := 0; t < T; t++ {
@@ -220,14 +243,16 @@ func (n *seqNet) backwardAux(p, g, dz, pa, ga, dza []float32) {
 				if tt < 0 {
 					continue
 				}
-				hv := hin[tt*C : (tt+1)*C]
-				dhv := n.dh[tt*C : (tt+1)*C]
-				for ch := 0; ch < C; ch++ {
-					gdw[ch*K+j] += dut[ch] * hv[ch]
-					dhv[ch] += dut[ch] * dw[ch*K+j]
+				w := n.dwT[j*C : (j+1)*C]
+				gw := n.gdwT[j*C : (j+1)*C][:len(w)]
+				hv, dhv, dut := hin[tt*C : (tt+1)*C][:len(w)], n.dh[tt*C : (tt+1)*C][:len(w)], dut[:len(w)]
+				for ch, wc := range w {
+					gw[ch] += dut[ch] * hv[ch]
+					dhv[ch] += dut[ch] * wc
 				}
 			}
 		}
+		channelMajor(g[n.lay.DW[l]:], n.gdwT, C, K)
 	}
 	// Input layer.
 	K0, W := c.InKernel, n.lay.InputWidth
@@ -248,11 +273,53 @@ func (n *seqNet) backwardAux(p, g, dz, pa, ga, dza []float32) {
 					continue
 				}
 				xv := n.x[tt*M : (tt+1)*M]
-				gk := gw[k*M : (k+1)*M]
-				for m := 0; m < M; m++ {
-					gk[m] += e * xv[m]
+				gk := gw[k*M : (k+1)*M][:len(xv)]
+				for m, v := range xv {
+					gk[m] += e * v
 				}
 			}
+		}
+	}
+}
+
+// pointwiseBack accumulates, for one frame, the gradient of a pointwise
+// layer (weights w, gradient gw, both C × C) for the outputs in n.live,
+// whose output gradients are in e: into gw the outer product with the
+// layer's input ut, into dut the input's gradient. It takes the outputs
+// four at a time so each dut[ch] is loaded and stored once per four, and
+// adds their terms in the order of n.live, as one output at a time would:
+// the result is the same to the bit.
+func (n *seqNet) pointwiseBack(w, gw, e, ut, dut []float32) {
+	C := len(ut)
+	dut = dut[:C]
+	live := n.live
+	i := 0
+	for ; i+4 <= len(live); i += 4 {
+		o0, o1, o2, o3 := live[i], live[i+1], live[i+2], live[i+3]
+		e0, e1, e2, e3 := e[o0], e[o1], e[o2], e[o3]
+		w0, w1 := w[o0*C : (o0+1)*C][:C], w[o1*C : (o1+1)*C][:C]
+		w2, w3 := w[o2*C : (o2+1)*C][:C], w[o3*C : (o3+1)*C][:C]
+		g0, g1 := gw[o0*C : (o0+1)*C][:C], gw[o1*C : (o1+1)*C][:C]
+		g2, g3 := gw[o2*C : (o2+1)*C][:C], gw[o3*C : (o3+1)*C][:C]
+		for ch, x := range ut {
+			g0[ch] += e0 * x
+			g1[ch] += e1 * x
+			g2[ch] += e2 * x
+			g3[ch] += e3 * x
+			d := dut[ch]
+			d += e0 * w0[ch]
+			d += e1 * w1[ch]
+			d += e2 * w2[ch]
+			d += e3 * w3[ch]
+			dut[ch] = d
+		}
+	}
+	for _, o := range live[i:] {
+		eo := e[o]
+		wo, gr := w[o*C : (o+1)*C][:C], gw[o*C : (o+1)*C][:C]
+		for ch, x := range ut {
+			gr[ch] += eo * x
+			dut[ch] += eo * wo[ch]
 		}
 	}
 }
