@@ -9,8 +9,8 @@ import (
 // and its gradient. Its products sum in vec.Dot's order; Stream's
 // vec.MatVec sums in another, so the two agree to float32 rounding. Any
 // change to the order here changes what a seed trains, so the speedups
-// below all keep it. Buffers grow to
-// the longest sequence seen and are reused; one seqNet per goroutine.
+// below all keep it. Buffers grow to the longest sequence seen and are
+// reused; one seqNet per goroutine.
 type seqNet struct {
 	cfg nn.Config
 	lay nn.Layout
