@@ -11,7 +11,7 @@ command -v benchstat >/dev/null 2>&1 || go install golang.org/x/perf/cmd/benchst
 # Raw `go test` output stays in .cache/bench (compare two runs with benchstat).
 out=${FORMAT_ONLY:-.cache/bench}
 mkdir -p "$out"
-pkgs=(./agent/ ./internal/vec/ ./dsp/ ./dsp/resample/ ./wakeword/template/ ./wakeword/nn/ ./alarm/ ./presence/ ./leds/)
+pkgs=(./agent/ ./internal/vec/ ./dsp/ ./dsp/resample/ ./wakeword/template/ ./wakeword/nn/ ./wakeword/train/ ./alarm/ ./presence/ ./leds/)
 if [ -z "${FORMAT_ONLY:-}" ]; then
   load=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "$load" > "$out/load"
