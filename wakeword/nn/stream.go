@@ -56,14 +56,8 @@ func NewStream(m *Model) *Stream {
 		v:   make([]float32, c.Channels),
 	}
 	for l, d := range c.Dilations {
-		// The model stores the depthwise weights channel-major; a copy by
-		// tap lets Step run each tap as one unit-stride pass.
 		dw := make([]float32, c.Kernel*c.Channels)
-		for ch := range c.Channels {
-			for j := range c.Kernel {
-				dw[j*c.Channels+ch] = m.Params[s.lay.DW[l]+ch*c.Kernel+j]
-			}
-		}
+		TapMajor(dw, m.Params[s.lay.DW[l]:], c.Channels, c.Kernel)
 		s.dw = append(s.dw, dw)
 		n := (c.Kernel-1)*d + 1
 		s.hist = append(s.hist, make([]float32, n*c.Channels))
@@ -133,6 +127,19 @@ func (s *Stream) Step(frame []float32) float32 {
 		}
 	}
 	return p[s.lay.BO] + vec.Dot(p[s.lay.WO:s.lay.WO+C], s.h)
+}
+
+// TapMajor copies a depthwise layer's weights w, which Params stores
+// channel-major (channels × kernel), into dst tap-major (kernel ×
+// channels). The detector and the trainer both run a tap as one
+// unit-stride pass over the channels in that layout.
+func TapMajor(dst, w []float32, channels, kernel int) {
+	dst = dst[:channels*kernel]
+	for ch := range channels {
+		for j := range kernel {
+			dst[j*channels+ch] = w[ch*kernel+j]
+		}
+	}
 }
 
 func relu(x float32) float32 {

@@ -32,18 +32,16 @@ type seqNet struct {
 	live      []int // pointwise outputs that pass a gradient at one frame
 }
 
-// tapMajor copies the channel-major C × K weights w into dst as K × C.
+// tapMajor copies the channel-major C × K weights w into dst as K × C
+// (nn.TapMajor), growing dst as needed.
 func tapMajor(dst, w []float32, C, K int) []float32 {
 	dst = grow(dst, C*K)
-	for ch := range C {
-		for j := range K {
-			dst[j*C+ch] = w[ch*K+j]
-		}
-	}
+	nn.TapMajor(dst, w, C, K)
 	return dst
 }
 
-// channelMajor copies the K × C values t back into w as C × K.
+// channelMajor copies the K × C values t back into w as C × K: the
+// inverse of nn.TapMajor.
 func channelMajor(w, t []float32, C, K int) {
 	for ch := range C {
 		for j := range K {
