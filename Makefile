@@ -44,7 +44,7 @@ bench-wakeword: ## wake-word accuracy and CPU against Porcupine and openWakeWord
 bench-heldout: ## alexa on speakers it never trained on: trains a model holding out 30 % of the sessions, scores it (~35 min)
 	bench/heldout-check.sh
 
-models: ## retrain models/alexa.wgm and models/computer.wgm from scratch (builds the corpora; ~1.5 h)
+models: ## retrain models/alexa.wgm and models/computer.wgm from scratch (builds the corpora; ~1.2 h)
 	bench/train-models.sh
 
 clean: ## remove build output
