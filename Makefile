@@ -41,7 +41,7 @@ bench: ## hot-path benchmarks (see BENCHMARKS.md)
 bench-wakeword: ## wake-word accuracy and CPU against Porcupine and openWakeWord (builds the dev corpus; ~30 min)
 	bench/run-bench.sh
 
-bench-heldout: ## alexa on speakers it never trained on: trains a model holding out 30 % of the sessions, scores it (~35 min)
+bench-heldout: ## alexa on speakers it never trained on: trains a model holding out 30 % of the sessions, scores it (~30 min)
 	bench/heldout-check.sh
 
 models: ## retrain models/alexa.wgm and models/computer.wgm from scratch (builds the corpora; ~1.2 h)
