@@ -30,6 +30,7 @@ cd "$(dirname "$0")/.."
 export CORPUS=${CORPUS:-/work/corpus} SEED=${SEED:-1} VAL=${VAL:-30}
 export SPLIT_SEED=${SPLIT_SEED:-$SEED}
 XV=${XV:-$CORPUS/xv}
+shared_bench >/dev/null # run-bench.sh needs the kit: fail now, not after training
 mkdir -p "$XV/bench/results"
 for e in porcupine oww; do
   if [ -d "$CORPUS/bench-out/results/$e" ] && [ ! -d "$XV/bench/results/$e" ]; then

@@ -34,7 +34,7 @@ ROOT=$PWD
 CORPUS=${CORPUS:-/work/corpus}
 OUT=${1:-$CORPUS/bench-out}
 MODEL=${MODEL:-models/alexa.wgm}
-BENCH=$(cd ../shared/bench && pwd)
+BENCH=$(shared_bench)
 if [ -z "${WAKEGATE:-}" ]; then
   mkdir -p bin
   go build -o bin/wakegate ./cmd/wakegate

@@ -72,6 +72,7 @@
 # apt-get install their tools when run as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 CORPUS=${CORPUS:-/work/corpus}
 SEED=${SEED:-1}
 SPLIT_SEED=${SPLIT_SEED:-$SEED}
@@ -88,7 +89,10 @@ fi
 words=("$@")
 [ ${#words[@]} -gt 0 ] || words=(alexa computer)
 
-[ -d "$CORPUS/dev/pos/alexa/dev" ] || ../shared/bench/corpus/build-dev.sh "$CORPUS/dev"
+if [ ! -d "$CORPUS/dev/pos/alexa/dev" ]; then
+  kit=$(shared_bench)
+  "$kit/corpus/build-dev.sh" "$CORPUS/dev"
+fi
 # Always: each of the three only makes what is missing, and the two
 # synthesizers also remake the files an older version of their script
 # made from other job lines (so a corpus from before a fix gets it).
