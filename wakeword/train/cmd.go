@@ -52,6 +52,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	mic := fs.Float64("mic", 0, "share (0..1) of training examples, positive and negative, heard through a random microphone response (tilt, resonances, roll-offs): meant for recipes whose positives are all synthesized, so come through one clean channel")
 	workers := fs.Int("workers", 2, "goroutines computing gradients")
 	valPct := fs.Int("val", 10, "percent of files (grouped by recording session) held out for validation")
+	scoreFrames := fs.Int("score-frames", 0, fmt.Sprintf("frames (20 ms each) whose logits the score averages: a word holds the network high for several frames, many false alarms are a spike of one or two (default %d, or the --base model's; the weights a seed trains do not depend on it)", nn.DefaultScoreFrames))
 	channels := fs.Int("channels", nn.DefaultConfig().Channels, "network width")
 	nets := fs.Int("nets", 0, "networks to train (seeds --seed, --seed+1, ...) and average: each costs its training time and its share of the detector's CPU (default 1, or the --base model's number)")
 	snapshots := fs.String("snapshots", "", "also write the network as it stands at every validation to this folder (step-NNNNN.wgm, or netN-step-NNNNN.wgm with --nets; default threshold 0.5, not calibrated), to compare checkpoints on other data")
@@ -104,7 +105,10 @@ run's random draws.
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	o := Options{Word: *word, Steps: *steps, Batch: *batch, LR: *lr, Seed: *seed, Workers: *workers,
-		ValPct: *valPct, MicProb: *mic, Log: logger}
+		ValPct: *valPct, MicProb: *mic, ScoreFrames: *scoreFrames, Log: logger}
+	if *scoreFrames < 0 || *scoreFrames > nn.MaxScoreFrames {
+		return fmt.Errorf("train: --score-frames %d is not in [1, %d]", *scoreFrames, nn.MaxScoreFrames)
+	}
 	if !(*mic >= 0 && *mic <= 1) { // NaN too
 		return fmt.Errorf("train: --mic %g is not in [0, 1]", *mic)
 	}

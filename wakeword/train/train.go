@@ -47,6 +47,13 @@ type Options struct {
 	// auxiliary head's loss (default 0.5). The training loss reported
 	// includes the heads'.
 	AuxShare, AuxWeight float64
+	// ScoreFrames is how many frames' logits the model's score averages
+	// (nn.Model.ScoreFrames; default nn.DefaultScoreFrames, or Base's). It
+	// does not change the weights a seed trains: the held-out loss that
+	// picks the checkpoint is of each frame's own logit. It changes the
+	// trainer's threshold and timing figures, which are measured on the
+	// score the detector will compute.
+	ScoreFrames int
 	// Snapshot, if set, is called after every validation with the step,
 	// the model as it stands (its parameters change when Snapshot
 	// returns: copy or save, do not keep) and its figures. An error stops
@@ -88,6 +95,12 @@ func (o *Options) defaults() {
 	}
 	if o.AuxShare == 0 {
 		o.AuxShare = 0.2
+	}
+	if o.ScoreFrames == 0 {
+		o.ScoreFrames = nn.DefaultScoreFrames
+		if o.Base != nil {
+			o.ScoreFrames = o.Base.ScoreFrames
+		}
 	}
 	if o.AuxWeight == 0 {
 		o.AuxWeight = 0.5
@@ -596,9 +609,13 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 	if err := o.Config.Validate(); err != nil {
 		return nil, fmt.Errorf("train: config: %w", err)
 	}
+	if o.ScoreFrames < 1 || o.ScoreFrames > nn.MaxScoreFrames {
+		return nil, fmt.Errorf("train: score of %d frames is not in [1, %d]", o.ScoreFrames, nn.MaxScoreFrames)
+	}
 	start := time.Now()
 	r := rand.New(rand.NewPCG(o.Seed, 0x5eed))
 	m := nn.NewModel(o.Word, o.Config)
+	m.ScoreFrames = o.ScoreFrames
 	nb := newNoiseBank(r, d.Neg, o.NoiseClip)
 	if o.Base != nil {
 		m.Mean = slices.Clone(o.Base.Mean)

@@ -832,3 +832,72 @@ func TestPointwiseBackExact(t *testing.T) {
 		}
 	}
 }
+
+// TestScoreFrames checks `train --score-frames`: the file carries the
+// window, the weights a seed trains do not depend on it, a fine-tuned
+// model keeps its base's unless told otherwise, and values outside
+// 1..nn.MaxScoreFrames are refused.
+func TestScoreFrames(t *testing.T) {
+	dir := t.TempDir()
+	pos, neg := corpus(t, dir, 4, 8, 8)
+	run := func(name string, extra ...string) *nn.Model {
+		out := filepath.Join(dir, name)
+		args := append([]string{"--word", "chirp", "--channels", "8", "--pos", pos, "--neg", neg,
+			"--steps", "6", "--batch", "8", "--quiet", "--val", "25", "--out", out}, extra...)
+		var so, se bytes.Buffer
+		if err := Main(context.Background(), args, &so, &se); err != nil {
+			t.Fatal(err, se.String())
+		}
+		m, err := nn.LoadModel(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	def := run("def.wgm")
+	k5 := run("k5.wgm", "--score-frames", "5")
+	if def.ScoreFrames != nn.DefaultScoreFrames || k5.ScoreFrames != 5 {
+		t.Fatalf("score frames %d and %d, want %d and 5", def.ScoreFrames, k5.ScoreFrames, nn.DefaultScoreFrames)
+	}
+	if !slices.Equal(def.Params, k5.Params) {
+		t.Fatal("--score-frames changed the trained weights")
+	}
+	base := filepath.Join(dir, "k5.wgm")
+	if m := run("tuned.wgm", "--base", base); m.ScoreFrames != 5 {
+		t.Errorf("fine-tuned from a 5-frame model: %d frames", m.ScoreFrames)
+	}
+	if m := run("tuned1.wgm", "--base", base, "--score-frames", "1"); m.ScoreFrames != 1 {
+		t.Errorf("--base with --score-frames 1: %d frames", m.ScoreFrames)
+	}
+	// Through the API with a validation every other step, so that the
+	// checkpoint kept is chosen among several.
+	d, err := LoadData([]string{pos}, []string{neg}, 1, 25, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var params [][]float32
+	for _, k := range []int{1, 8} {
+		o := Options{Word: "chirp", Config: smallConfig(), Steps: 12, Batch: 8, ValEvery: 2, ScoreFrames: k}
+		res, err := Train(context.Background(), d, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Model.ScoreFrames != k {
+			t.Errorf("Options.ScoreFrames %d: model scores %d frames", k, res.Model.ScoreFrames)
+		}
+		params = append(params, res.Model.Params)
+	}
+	if !slices.Equal(params[0], params[1]) {
+		t.Error("ScoreFrames 1 and 8 kept different weights")
+	}
+	if _, err := Train(context.Background(), d, Options{Word: "chirp", Config: smallConfig(), Steps: 2, ScoreFrames: nn.MaxScoreFrames + 1}); err == nil {
+		t.Error("Options.ScoreFrames above the maximum accepted")
+	}
+	for _, bad := range []string{"-1", "17", "x"} {
+		var so, se bytes.Buffer
+		args := []string{"--word", "chirp", "--pos", pos, "--neg", neg, "--out", filepath.Join(dir, "bad.wgm"), "--quiet", "--score-frames", bad}
+		if err := Main(context.Background(), args, &so, &se); err == nil || !strings.Contains(err.Error(), "score-frames") {
+			t.Errorf("--score-frames %s: %v", bad, err)
+		}
+	}
+}
