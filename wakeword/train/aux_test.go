@@ -157,19 +157,9 @@ func TestTrainAux(t *testing.T) {
 		writeWAV(t, filepath.Join(other, "o"+itoa(i)+".wav"), synthWord(r, false))
 	}
 	run := func(name string, extra ...string) *nn.Model {
-		out := filepath.Join(dir, name)
-		args := append([]string{"--word", "chirp", "--channels", "8", "--pos", pos, "--neg", neg,
-			"--steps", "6", "--batch", "8", "--quiet", "--val", "25", "--out", out}, extra...)
-		var so, se bytes.Buffer
-		if err := Main(context.Background(), args, &so, &se); err != nil {
-			t.Fatal(err, se.String())
-		}
-		if len(extra) > 0 && !strings.Contains(se.String(), `auxiliary word "other"`) {
-			t.Errorf("no auxiliary word reported: %q", se.String())
-		}
-		m, err := nn.LoadModel(out)
-		if err != nil {
-			t.Fatal(err)
+		m, stderr := trainSmall(t, dir, pos, neg, name, extra...)
+		if len(extra) > 0 && !strings.Contains(stderr, `auxiliary word "other"`) {
+			t.Errorf("no auxiliary word reported: %q", stderr)
 		}
 		return m
 	}

@@ -833,6 +833,25 @@ func TestPointwiseBackExact(t *testing.T) {
 	}
 }
 
+// trainSmall runs `wakegate train` for six steps of an 8-channel network
+// on the folders pos and neg, writing dir/name, and returns the model and
+// what the command wrote to stderr.
+func trainSmall(t *testing.T, dir, pos, neg, name string, extra ...string) (*nn.Model, string) {
+	t.Helper()
+	out := filepath.Join(dir, name)
+	args := append([]string{"--word", "chirp", "--channels", "8", "--pos", pos, "--neg", neg,
+		"--steps", "6", "--batch", "8", "--quiet", "--val", "25", "--out", out}, extra...)
+	var so, se bytes.Buffer
+	if err := Main(context.Background(), args, &so, &se); err != nil {
+		t.Fatal(err, se.String())
+	}
+	m, err := nn.LoadModel(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, se.String()
+}
+
 // TestScoreFrames checks `train --score-frames`: the file carries the
 // window, the weights a seed trains do not depend on it, a fine-tuned
 // model keeps its base's unless told otherwise, and values outside
@@ -841,17 +860,7 @@ func TestScoreFrames(t *testing.T) {
 	dir := t.TempDir()
 	pos, neg := corpus(t, dir, 4, 8, 8)
 	run := func(name string, extra ...string) *nn.Model {
-		out := filepath.Join(dir, name)
-		args := append([]string{"--word", "chirp", "--channels", "8", "--pos", pos, "--neg", neg,
-			"--steps", "6", "--batch", "8", "--quiet", "--val", "25", "--out", out}, extra...)
-		var so, se bytes.Buffer
-		if err := Main(context.Background(), args, &so, &se); err != nil {
-			t.Fatal(err, se.String())
-		}
-		m, err := nn.LoadModel(out)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m, _ := trainSmall(t, dir, pos, neg, name, extra...)
 		return m
 	}
 	def := run("def.wgm")
