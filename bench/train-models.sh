@@ -11,7 +11,7 @@
 #                        SEED and SEED+1) whose logits are averaged: with
 #                        synthesized positives alone, each draw misses its
 #                        own share of real voices (models/README.md); its
-#                        score is the mean of five frames' logits, not
+#                        score is the mean of four frames' logits, not
 #                        three: fewer misses at the strictest budget on
 #                        nineteen networks of alexa-synth's recipe
 #   alexa-synth          not shipped: alexa by computer's recipe, to measure
@@ -71,7 +71,7 @@
 # and alexa-synth with auxiliary words), AUX_WEIGHT (their loss weight,
 # 0.5), AUX_ALEXA (0; 1: alexa with the four phrases as auxiliary words,
 # a trial), SCORE_FRAMES_COMPUTER (train --score-frames for computer and
-# alexa-synth: 5, the mean of five frames' logits; 3 is the recipe before
+# alexa-synth: 4, the mean of four frames' logits; 3 is the recipe before
 # 2026-12-05 and alexa's; models/README.md). The corpora are built when missing
 # (../shared/bench/corpus/build-dev.sh and scripts/tts-corpus.sh, which
 # apt-get install their tools when run as root).
@@ -161,7 +161,7 @@ synth_only() {
   local mic=() aux=()
   [ "${MIC_SYNTH:-0}" = 0 ] || mic=(--mic "$MIC_SYNTH")
   [ "${AUX:-1}" = 1 ] && aux_flags "$2"
-  $WAKEGATE train --word "$1" --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_COMPUTER:-5000}" --channels "${CHANNELS_COMPUTER:-64}" --nets "${NETS_COMPUTER:-2}" --score-frames "${SCORE_FRAMES_COMPUTER:-5}" "${mic[@]}" "${aux[@]}" \
+  $WAKEGATE train --word "$1" --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_COMPUTER:-5000}" --channels "${CHANNELS_COMPUTER:-64}" --nets "${NETS_COMPUTER:-2}" --score-frames "${SCORE_FRAMES_COMPUTER:-4}" "${mic[@]}" "${aux[@]}" \
     --pos "$CORPUS/tts/pos/$1" "${fest_pos[@]/WORD/$1}" \
     --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/$2" "${fest_neg[@]/WORD/$2}" \
     --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \
