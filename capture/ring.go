@@ -179,20 +179,27 @@ func (r *Ring) Start() error {
 // Start, and wakes a blocked Read, which returns (0, ErrStopped).
 func (r *Ring) Stop() {
 	r.mu.Lock()
+	r.stopLocked()
+	r.mu.Unlock()
+}
+
+// stopLocked is Stop with mu held.
+func (r *Ring) stopLocked() {
 	r.stopped = true
 	r.gen++
 	clear(r.buf)
 	r.r, r.n = 0, 0
 	r.cond.Broadcast()
-	r.mu.Unlock()
 }
 
-// Close stops the Ring for good; Read returns ErrClosed.
+// Close stops the Ring for good; Read returns ErrClosed. Stopping and
+// closing happen under one lock: a Read woken in between would see a
+// stopped, not a closed, Ring and return ErrStopped, which promises a
+// Start that can never come (TestRingEndAndClose caught it under -race).
 func (r *Ring) Close() {
-	r.Stop()
 	r.mu.Lock()
+	r.stopLocked()
 	r.closed = true
-	r.cond.Broadcast()
 	r.mu.Unlock()
 }
 
