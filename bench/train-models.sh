@@ -29,7 +29,10 @@
 # misses and phrases as negatives): a trial that two seeds did not keep
 # (models/README.md). MIC_SYNTH=P (a share, e.g. 0.5) passes `train --mic P`
 # to computer and alexa-synth: random microphone responses, a trial that
-# four seeds did not settle (models/README.md). computer and alexa-synth
+# four seeds did not settle (models/README.md); with MIC_FROM=1 too, the
+# responses are measured instead (`train --mic-from`): the spectral shapes
+# of the crowd's real recordings of CORPUS/dev/neg/keywords less those of
+# the same words synthesized (CORPUS/tts-aux). computer and alexa-synth
 # are trained with auxiliary words (`train --aux`): the crowd's four other
 # phrases of CORPUS/dev/neg/keywords (jarvis, smart mirror, snowboy, view
 # glass), each with the same word synthesized (scripts/tts-corpus.sh into
@@ -115,7 +118,7 @@ TTS_NEAR=$tts_near TTS_FESTVOX=$tts_fest scripts/tts-corpus.sh "$CORPUS/tts" ale
 # synthesized-only recipe: 150 espeak-ng clips of each and the flite and
 # festival ones.
 aux_dirs=()
-if { [ "${AUX:-1}" = 1 ] && [[ " ${words[*]} " =~ \ (computer|alexa-synth)\  ]]; } ||
+if { { [ "${AUX:-1}" = 1 ] || [ "${MIC_FROM:-0}" = 1 ]; } && [[ " ${words[*]} " =~ \ (computer|alexa-synth)\  ]]; } ||
    { [ "${AUX_ALEXA:-0}" = 1 ] && [[ " ${words[*]} " =~ \ alexa\  ]]; }; then
   TTS_POS=150 TTS_NEG=0 scripts/tts-corpus.sh "$CORPUS/tts-aux" jarvis snowboy smart-mirror view-glass
   aux_dirs=("$CORPUS/tts-aux/pos")
@@ -160,6 +163,10 @@ aux_flags() {
 synth_only() {
   local mic=() aux=()
   [ "${MIC_SYNTH:-0}" = 0 ] || mic=(--mic "$MIC_SYNTH")
+  if [ "${MIC_FROM:-0}" = 1 ]; then
+    [ "${MIC_SYNTH:-0}" != 0 ] || { echo "train-models: MIC_FROM=1 needs MIC_SYNTH=P" >&2; exit 1; }
+    mic+=(--mic-from "$CORPUS/dev/neg/keywords" --mic-ref "$CORPUS/tts-aux/pos")
+  fi
   [ "${AUX:-1}" = 1 ] && aux_flags "$2"
   $WAKEGATE train --word "$1" --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_COMPUTER:-5000}" --channels "${CHANNELS_COMPUTER:-64}" --nets "${NETS_COMPUTER:-2}" --score-frames "${SCORE_FRAMES_COMPUTER:-4}" "${mic[@]}" "${aux[@]}" \
     --pos "$CORPUS/tts/pos/$1" "${fest_pos[@]/WORD/$1}" \

@@ -34,7 +34,7 @@ func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var pos, neg, noise, aux multiFlag
+	var pos, neg, noise, aux, micFrom, micRef multiFlag
 	word := fs.String("word", "", "the wake word (stored in the model; default: the base model's)")
 	out := fs.String("out", "", "model file to write (required)")
 	base := fs.String("base", "", "fine-tune this model file (e.g. the shipped one with your own recordings) instead of starting from random weights")
@@ -50,6 +50,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	seed := fs.Uint64("seed", 1, "random seed: the same seed, data and worker count give the same model")
 	splitSeed := fs.Uint64("split-seed", 0, "seed of the validation split alone (default: --seed); models trained with other --seed values but one --split-seed hold out the same sessions")
 	mic := fs.Float64("mic", 0, "share (0..1) of training examples, positive and negative, heard through a random microphone response (tilt, resonances, roll-offs): meant for recipes whose positives are all synthesized, so come through one clean channel")
+	fs.Var(&micFrom, "mic-from", "folder or glob pattern of real recordings (not of the wake word) whose measured spectral shapes, each less the mean shape of --mic-ref, are the responses --mic draws from instead of random ones (repeatable)")
+	fs.Var(&micRef, "mic-ref", "folder or glob pattern of synthesized recordings of the words of --mic-from: their mean spectral shape is what a measured response is taken against, so that it holds what sets a real device and talker apart from a synthesizer (repeatable; without it, --mic-from's own mean, which leaves only the spread between real recordings)")
 	workers := fs.Int("workers", 2, "goroutines computing gradients")
 	valPct := fs.Int("val", 10, "percent of files (grouped by recording session) held out for validation")
 	scoreFrames := fs.Int("score-frames", 0, fmt.Sprintf("frames (20 ms each) whose logits the score averages: a word holds the network high for several frames, many false alarms are a spike of one or two (default %d, or the --base model's; the weights a seed trains do not depend on it)", nn.DefaultScoreFrames))
@@ -67,7 +69,8 @@ WAV or FLAC files (any rate and channel count: mixed to mono, resampled to
 Positives hold the word, each file one utterance with some silence around
 it; negatives hold anything else. Examples are augmented on the fly (speed
 and pitch, room reverberation, level, noise at -2..30 dB SNR, band warping
-and masking; with --mic, random microphone responses). From an eighth into
+and masking; with --mic, microphone responses: random ones, or with
+--mic-from those measured from real recordings). From an eighth into
 the run, the negatives that score highest are mined every sixteenth of it
 and drawn for half the negative examples. A part of the files, by recording
 session, is held out, and the model with the lowest held-out loss is
@@ -112,6 +115,12 @@ run's random draws.
 	if !(*mic >= 0 && *mic <= 1) { // NaN too
 		return fmt.Errorf("train: --mic %g is not in [0, 1]", *mic)
 	}
+	if len(micFrom) > 0 && *mic == 0 {
+		return errors.New("train: --mic-from needs --mic, the share of examples to hear through its responses")
+	}
+	if len(micRef) > 0 && len(micFrom) == 0 {
+		return errors.New("train: --mic-ref needs --mic-from")
+	}
 	if !(*auxShare > 0 && *auxShare < 1) {
 		return fmt.Errorf("train: --aux-share %g is not in (0, 1)", *auxShare)
 	}
@@ -152,6 +161,16 @@ run's random draws.
 		return err
 	}
 	d.Aux = auxWords
+	if len(micFrom) > 0 {
+		if d.MicFrom, err = LoadResponseClips("mic-from", micFrom, *splitSeed, *valPct, stderr); err != nil {
+			return err
+		}
+	}
+	if len(micRef) > 0 {
+		if d.MicRef, err = LoadResponseClips("mic-ref", micRef, *splitSeed, *valPct, stderr); err != nil {
+			return err
+		}
+	}
 	for _, dir := range noise {
 		files, err := listAudio(dir)
 		if err != nil {
@@ -170,6 +189,9 @@ run's random draws.
 		len(d.Pos), len(d.ValPos), len(d.Neg), len(d.ValNeg))
 	for _, w := range d.Aux {
 		fmt.Fprintf(stderr, "train: auxiliary word %q: %d clips\n", w.Name, len(w.Clips))
+	}
+	if len(d.MicFrom) > 0 {
+		fmt.Fprintf(stderr, "train: microphone responses measured from %d clips, against %d synthesized\n", len(d.MicFrom), len(d.MicRef))
 	}
 	e, err := TrainNets(ctx, d, o, *nets)
 	if err != nil {

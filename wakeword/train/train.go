@@ -37,9 +37,10 @@ type Options struct {
 	PlainProgress bool
 	Log           *slog.Logger
 	NoiseClip     [][]float32 // extra noise recordings
-	// MicProb is the share of augmented examples heard through a random
-	// microphone and channel response (micResponse); 0 draws nothing, so
-	// a recipe without it trains exactly as before it existed.
+	// MicProb is the share of augmented examples heard through a
+	// microphone and channel response: one measured from Data.MicFrom
+	// when it holds clips, a random one (micResponse) otherwise; 0 draws
+	// nothing, so a recipe without it trains exactly as before it existed.
 	MicProb float64
 	// AuxShare is the share of the negative examples (those that are not
 	// the wake word's positives) drawn from Data.Aux when there are
@@ -124,6 +125,11 @@ type Data struct {
 	// synthesized voices cannot teach; the same words synthesized tie the
 	// two kinds of voice together. To the wake word they are negatives.
 	Aux []AuxWord
+	// MicFrom are real recordings whose spectral shapes, less the mean
+	// shape of MicRef (synthesized recordings of the same words; MicFrom's
+	// own mean when empty), are the responses Options.MicProb draws from
+	// (measuredResponses).
+	MicFrom, MicRef []*clip
 }
 
 // AuxWord is one auxiliary word and its training clips.
@@ -187,7 +193,8 @@ type gen struct {
 	m       *nn.Model // normalisation and config
 	fe      *dsp.Features
 	noise   *noiseBank
-	micProb float64 // Options.MicProb
+	micProb float64     // Options.MicProb
+	resp    [][]float64 // measured responses to draw from; micResponse when empty
 	pcm     []int16
 	raw     []float32
 	warp    []float32
@@ -309,7 +316,11 @@ func (g *gen) specAug(r *rand.Rand) spec {
 		sp.maskHi = sp.maskLo + w
 	}
 	if g.micProb > 0 && r.Float64() < g.micProb {
-		sp.mic = micResponse(r, g.m.Config.Mels)
+		if len(g.resp) > 0 {
+			sp.mic = g.resp[r.IntN(len(g.resp))]
+		} else {
+			sp.mic = micResponse(r, g.m.Config.Mels)
+		}
 	}
 	return sp
 }
@@ -644,6 +655,14 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 		val = append(val, vg.negative(vr, nil, -1))
 	}
 
+	var resp [][]float64
+	if o.MicProb > 0 && len(d.MicFrom) > 0 {
+		var err error
+		if resp, err = measuredResponses(m.Config.FeatureConfig(), d.MicFrom, d.MicRef); err != nil {
+			return nil, err
+		}
+	}
+
 	np := len(m.Params)
 	// The auxiliary heads' parameters follow the model's in one vector
 	// that the optimiser updates as a whole; the model keeps its part.
@@ -663,6 +682,7 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 		nets[w] = newSeqNet(m.Config)
 		gens[w] = newGen(m, nb)
 		gens[w].micProb = o.MicProb // training examples only: validation stays as before
+		gens[w].resp = resp
 	}
 	best := slices.Clone(m.Params)
 	bestStats := ValStats{Loss: math.Inf(1)}
