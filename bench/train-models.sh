@@ -75,7 +75,8 @@
 # 0.5), AUX_ALEXA (0; 1: alexa with the four phrases as auxiliary words,
 # a trial), SCORE_FRAMES_COMPUTER (train --score-frames for computer and
 # alexa-synth: 4, the mean of four frames' logits; 3 is the recipe before
-# 2026-12-05 and alexa's; models/README.md). The corpora are built when missing
+# 2026-12-05 and alexa's; models/README.md), MIC_SYNTH and MIC_FROM
+# (above). The corpora are built when missing
 # (../shared/bench/corpus/build-dev.sh and scripts/tts-corpus.sh, which
 # apt-get install their tools when run as root).
 set -euo pipefail
