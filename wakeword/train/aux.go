@@ -67,6 +67,39 @@ func expandAux(path string) ([]string, error) {
 	return slices.Compact(files), nil
 }
 
+// loadTraining loads the files of paths (each a folder or a glob
+// pattern) that the split (seed, valPct) keeps for training, at most limit
+// of them (0: all). A path without audio files is an error that names it
+// after what (the flag). Damaged files are reported to log and skipped.
+func loadTraining(what string, paths []string, seed uint64, valPct, limit int, log io.Writer) ([]*clip, error) {
+	var out []*clip
+	for _, p := range paths {
+		files, err := expandAux(p)
+		if err != nil {
+			return nil, err
+		}
+		if len(files) == 0 {
+			return nil, fmt.Errorf("train: %s%s: no .wav or .flac files", what, p)
+		}
+		for _, f := range files {
+			if isValidation(f, seed, valPct) {
+				continue
+			}
+			if limit > 0 && len(out) == limit {
+				fmt.Fprintf(log, "train: %s: using the first %d files\n", strings.TrimRight(what, "= "), limit)
+				return out, nil
+			}
+			c, err := loadClip(f)
+			if err != nil {
+				fmt.Fprintf(log, "train: skipping %v\n", err)
+				continue
+			}
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
 // LoadAux loads the auxiliary words of --aux for training. Files the
 // split (seed, valPct) holds out are left out, as LoadData holds them out
 // of the wake word's data: a real recording that also serves as a
@@ -80,25 +113,8 @@ func LoadAux(specs []string, seed uint64, valPct int, log io.Writer) ([]AuxWord,
 	var out []AuxWord
 	for _, name := range names {
 		w := AuxWord{Name: name}
-		for _, p := range paths[name] {
-			files, err := expandAux(p)
-			if err != nil {
-				return nil, err
-			}
-			if len(files) == 0 {
-				return nil, fmt.Errorf("train: --aux %s=%s: no .wav or .flac files", name, p)
-			}
-			for _, f := range files {
-				if isValidation(f, seed, valPct) {
-					continue
-				}
-				c, err := loadClip(f)
-				if err != nil {
-					fmt.Fprintf(log, "train: skipping %v\n", err)
-					continue
-				}
-				w.Clips = append(w.Clips, c)
-			}
+		if w.Clips, err = loadTraining("--aux "+name+"=", paths[name], seed, valPct, 0, log); err != nil {
+			return nil, err
 		}
 		if len(w.Clips) == 0 {
 			return nil, fmt.Errorf("train: --aux %s: no usable training files", name)

@@ -139,33 +139,9 @@ func measuredResponses(cfg dsp.FeatureConfig, real, ref []*clip) ([][]float64, e
 // (seed, valPct) holds out are left out, so a recording that also
 // calibrates stays unseen. Damaged files are reported to log and skipped.
 func LoadResponseClips(flag string, paths []string, seed uint64, valPct int, log io.Writer) ([]*clip, error) {
-	var out []*clip
-	for _, p := range paths {
-		files, err := expandAux(p)
-		if err != nil {
-			return nil, err
-		}
-		if len(files) == 0 {
-			return nil, fmt.Errorf("train: --%s %s: no .wav or .flac files", flag, p)
-		}
-		for _, f := range files {
-			if isValidation(f, seed, valPct) {
-				continue
-			}
-			if len(out) == maxResponseClips {
-				fmt.Fprintf(log, "train: --%s: using the first %d files\n", flag, maxResponseClips)
-				return out, nil
-			}
-			c, err := loadClip(f)
-			if err != nil {
-				fmt.Fprintf(log, "train: skipping %v\n", err)
-				continue
-			}
-			out = append(out, c)
-		}
+	out, err := loadTraining("--"+flag+" ", paths, seed, valPct, maxResponseClips, log)
+	if err == nil && len(out) == 0 {
+		err = fmt.Errorf("train: --%s: no usable files", flag)
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("train: --%s: no usable files", flag)
-	}
-	return out, nil
+	return out, err
 }
