@@ -1,6 +1,7 @@
 package train
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"math"
@@ -67,7 +68,7 @@ func spectralProfile(fe *dsp.Features, x []float32) (prof []float64, ok bool) {
 	for i := range idx {
 		idx[i] = i
 	}
-	slices.SortStableFunc(idx, func(a, b int) int { return -cmpFloat(level[a], level[b]) })
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(level[b], level[a]) })
 	n := max(1, int(math.Ceil(profileLoud*float64(len(idx)))))
 	prof = make([]float64, M)
 	for _, i := range idx[:n] {
@@ -79,16 +80,6 @@ func spectralProfile(fe *dsp.Features, x []float32) (prof []float64, ok bool) {
 		prof[b] /= float64(n)
 	}
 	return prof, true
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // measuredResponses returns one response per clip of real: its profile
