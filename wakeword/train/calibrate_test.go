@@ -3,6 +3,7 @@ package train
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -216,5 +217,44 @@ func TestLogit(t *testing.T) {
 	}
 	if logit(1) != 20 || logit(0) != -20 {
 		t.Errorf("saturated scores: %v %v", logit(1), logit(0))
+	}
+}
+
+// TestDefaultModel: detect and calibrate without --wakeword take the first
+// of DefaultModels that exists (the installed one when the source tree's is
+// not there), and say where they looked when none does.
+func TestDefaultModel(t *testing.T) {
+	res, dir, model := savedSynthetic(t)
+	wav := filepath.Join(dir, "a.wav")
+	writeWAV(t, wav, make([]float32, 16000))
+	saved := DefaultModels
+	t.Cleanup(func() { DefaultModels = saved })
+	missing := filepath.Join(dir, "no-such-dir", "alexa.wgm")
+
+	DefaultModels = []string{missing, model}
+	var out, errb bytes.Buffer
+	if err := DetectMain(context.Background(), []string{wav}, &out, &errb); err != nil {
+		t.Fatalf("detect with the second default present: %v", err)
+	}
+	if want := fmt.Sprintf("word %q", res.Model.Word); !strings.Contains(errb.String(), model) || !strings.Contains(errb.String(), want) {
+		t.Errorf("detect did not report the model it found: %q", errb.String())
+	}
+	out.Reset()
+	if err := CalibrateMain(context.Background(), []string{dir}, &out, &errb); err != nil {
+		t.Fatalf("calibrate with the second default present: %v", err)
+	}
+	if !strings.Contains(out.String(), model) {
+		t.Errorf("calibrate did not report the model it found: %q", out.String())
+	}
+
+	DefaultModels = []string{missing}
+	for name, run := range map[string]func() error{
+		"detect":    func() error { return DetectMain(context.Background(), []string{wav}, &out, &errb) },
+		"calibrate": func() error { return CalibrateMain(context.Background(), []string{dir}, &out, &errb) },
+	} {
+		err := run()
+		if err == nil || !strings.Contains(err.Error(), missing) || !strings.Contains(err.Error(), "--wakeword") {
+			t.Errorf("%s with no model anywhere: err %v, want the places looked and --wakeword", name, err)
+		}
 	}
 }

@@ -336,6 +336,22 @@ func (n jsonNumber) MarshalJSON() ([]byte, error) {
 // 0.2-0.4 s after the word's end).
 const padSeconds = 0.5
 
+// DefaultModels are where detect and calibrate look for a model when none
+// is named, in order: a source tree's (a developer in the checkout) and
+// the installed one (docs/pi.md), so the installed binary works from any
+// folder. A variable so that tests can point it elsewhere.
+var DefaultModels = []string{"models/alexa.wgm", "/usr/share/wakegate/models/alexa.wgm"}
+
+// defaultModel returns the first of DefaultModels that exists.
+func defaultModel(cmd string) (string, error) {
+	for _, p := range DefaultModels {
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%s: no wake-word file given and none at %s: name one with --wakeword", cmd, strings.Join(DefaultModels, " or "))
+}
+
 // DetectMain is `wakegate detect`: it runs wake-word files over WAV or FLAC
 // files and prints detections, or with --json one line per file in the
 // bench's engine format.
@@ -343,7 +359,7 @@ func DetectMain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := flag.NewFlagSet("detect", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var models multiFlag
-	fs.Var(&models, "wakeword", "wake-word file (repeatable; default models/alexa.wgm)")
+	fs.Var(&models, "wakeword", "wake-word file (repeatable; default "+strings.Join(DefaultModels, ", else ")+")")
 	asJSON := fs.Bool("json", false, "print one JSON line per file: the score of every frame (bench engine format)")
 	sens := fs.Float64("sensitivity", 0, "0..1, higher fires more easily (0: the model's own threshold)")
 	fs.Usage = func() {
@@ -370,7 +386,11 @@ file makes the exit status non-zero (after the others are done).
 		return err
 	}
 	if len(models) == 0 {
-		models = multiFlag{"models/alexa.wgm"}
+		p, err := defaultModel("detect")
+		if err != nil {
+			return err
+		}
+		models = multiFlag{p}
 	}
 	opts := wakeword.Options{Sensitivity: *sens}
 	var dets []wakeword.Detector
