@@ -24,7 +24,7 @@ import (
 func CalibrateMain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("calibrate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	model := fs.String("wakeword", "", "the trained wake-word file to calibrate (default "+strings.Join(DefaultModels, ", else ")+")")
+	model := fs.String("wakeword", "", "the trained wake-word file to calibrate (default "+strings.Join(defaultModels, ", else ")+")")
 	rate := fs.Float64("rate", falseAlarmTarget, "false alarms per hour the default threshold aims at (0.125: 3 in 24 hours, the Alexa Built-in limit)")
 	raiseOnly := fs.Bool("raise-only", false, "never lower the model's threshold: keep it where it is stricter than the one calibrated here (two estimates from different audio; the stricter errs on the side of privacy)")
 	out := fs.String("out", "", "write the model with the new default threshold here (may be the --wakeword file itself); without it, only report")

@@ -221,17 +221,17 @@ func TestLogit(t *testing.T) {
 }
 
 // TestDefaultModel: detect and calibrate without --wakeword take the first
-// of DefaultModels that exists (the installed one when the source tree's is
+// of defaultModels that exists (the installed one when the source tree's is
 // not there), and say where they looked when none does.
 func TestDefaultModel(t *testing.T) {
 	res, dir, model := savedSynthetic(t)
 	wav := filepath.Join(dir, "a.wav")
 	writeWAV(t, wav, make([]float32, 16000))
-	saved := DefaultModels
-	t.Cleanup(func() { DefaultModels = saved })
+	saved := defaultModels
+	t.Cleanup(func() { defaultModels = saved })
 	missing := filepath.Join(dir, "no-such-dir", "alexa.wgm")
 
-	DefaultModels = []string{missing, model}
+	defaultModels = []string{missing, model}
 	var out, errb bytes.Buffer
 	if err := DetectMain(context.Background(), []string{wav}, &out, &errb); err != nil {
 		t.Fatalf("detect with the second default present: %v", err)
@@ -247,7 +247,7 @@ func TestDefaultModel(t *testing.T) {
 		t.Errorf("calibrate did not report the model it found: %q", out.String())
 	}
 
-	DefaultModels = []string{missing}
+	defaultModels = []string{missing}
 	for name, run := range map[string]func() error{
 		"detect":    func() error { return DetectMain(context.Background(), []string{wav}, &out, &errb) },
 		"calibrate": func() error { return CalibrateMain(context.Background(), []string{dir}, &out, &errb) },

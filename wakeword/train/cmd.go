@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/wakegate/wakegate/audio"
+	"github.com/wakegate/wakegate/config"
 	"github.com/wakegate/wakegate/internal/term"
 	"github.com/wakegate/wakegate/wakeword"
 	"github.com/wakegate/wakegate/wakeword/nn"
@@ -336,20 +337,21 @@ func (n jsonNumber) MarshalJSON() ([]byte, error) {
 // 0.2-0.4 s after the word's end).
 const padSeconds = 0.5
 
-// DefaultModels are where detect and calibrate look for a model when none
+// defaultModels are where detect and calibrate look for a model when none
 // is named, in order: a source tree's (a developer in the checkout) and
-// the installed one (docs/pi.md), so the installed binary works from any
-// folder. A variable so that tests can point it elsewhere.
-var DefaultModels = []string{"models/alexa.wgm", "/usr/share/wakegate/models/alexa.wgm"}
+// the installed one, the device configuration's default, so the installed
+// binary works from any folder. A variable so that tests can point it
+// elsewhere.
+var defaultModels = []string{"models/alexa.wgm", config.Default().WakeWord.Files[0]}
 
-// defaultModel returns the first of DefaultModels that exists.
+// defaultModel returns the first of defaultModels that exists.
 func defaultModel(cmd string) (string, error) {
-	for _, p := range DefaultModels {
+	for _, p := range defaultModels {
 		if _, err := os.Stat(p); err == nil {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("%s: no wake-word file given and none at %s: name one with --wakeword", cmd, strings.Join(DefaultModels, " or "))
+	return "", fmt.Errorf("%s: no wake-word file given and none at %s: name one with --wakeword", cmd, strings.Join(defaultModels, " or "))
 }
 
 // DetectMain is `wakegate detect`: it runs wake-word files over WAV or FLAC
@@ -359,7 +361,7 @@ func DetectMain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := flag.NewFlagSet("detect", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var models multiFlag
-	fs.Var(&models, "wakeword", "wake-word file (repeatable; default "+strings.Join(DefaultModels, ", else ")+")")
+	fs.Var(&models, "wakeword", "wake-word file (repeatable; default "+strings.Join(defaultModels, ", else ")+")")
 	asJSON := fs.Bool("json", false, "print one JSON line per file: the score of every frame (bench engine format)")
 	sens := fs.Float64("sensitivity", 0, "0..1, higher fires more easily (0: the model's own threshold)")
 	fs.Usage = func() {
