@@ -203,7 +203,11 @@ for w in "${words[@]}"; do
       # computer; a trial (models/README.md).
       aux=()
       [ "${AUX_ALEXA:-0}" = 1 ] && aux_flags computer
-      $WAKEGATE train --word alexa --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_ALEXA:-12000}" --channels "${CHANNELS_ALEXA:-64}" --nets "${NETS_ALEXA:-1}" "${snap[@]}" "${aux[@]}" \
+      # DROPOUT_ALEXA=P: channel dropout at rate P (train --dropout), a
+      # trial (models/README.md).
+      drop=()
+      [ "${DROPOUT_ALEXA:-0}" != 0 ] && drop=(--dropout "$DROPOUT_ALEXA")
+      $WAKEGATE train --word alexa --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_ALEXA:-12000}" --channels "${CHANNELS_ALEXA:-64}" --nets "${NETS_ALEXA:-1}" "${snap[@]}" "${aux[@]}" "${drop[@]}" \
         "${real[@]}" --pos "$CORPUS/tts/pos/alexa" \
         --neg "$CORPUS/tts/neg" "${near[@]}" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/computer" \
         --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \

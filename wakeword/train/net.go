@@ -1,6 +1,8 @@
 package train
 
 import (
+	"math/rand/v2"
+
 	"github.com/wakegate/wakegate/internal/vec"
 	"github.com/wakegate/wakegate/wakeword/nn"
 )
@@ -30,7 +32,39 @@ type seqNet struct {
 	// the sums run in the same order as over the channel-major originals.
 	dwT, gdwT []float32
 	live      []int // pointwise outputs that pass a gradient at one frame
+
+	// drop, when set (setDrop), holds per block and channel the factor
+	// that block's residual branch is scaled by for the whole sequence:
+	// 0 for a dropped channel, 1/(1-p) for a kept one. nil: no dropout.
+	drop [][]float32
+	es   []float32 // one frame's branch gradient scaled by drop
 }
+
+// setDrop draws a channel dropout mask with drop rate p for the next
+// forward and backward: each block's residual branch loses a channel for
+// the whole sequence with probability p, so the network cannot lean on
+// one channel of one block (a cue only some talkers give), and the kept
+// ones are scaled by 1/(1-p) so that inference, which drops nothing,
+// sees the same expected sum.
+func (n *seqNet) setDrop(r *rand.Rand, p float64) {
+	L, C := len(n.cfg.Dilations), n.cfg.Channels
+	if len(n.drop) != L {
+		n.drop = make([][]float32, L)
+	}
+	keep := float32(1 / (1 - p))
+	for l := range n.drop {
+		n.drop[l] = grow(n.drop[l], C)
+		for o := range n.drop[l] {
+			if r.Float64() >= p {
+				n.drop[l][o] = keep
+			}
+		}
+	}
+}
+
+// noDrop turns dropout off: the next forward is the network as the
+// detector runs it.
+func (n *seqNet) noDrop() { n.drop = nil }
 
 // tapMajor copies the channel-major C × K weights w into dst as K × C
 // (nn.TapMajor), growing dst as needed.
@@ -107,6 +141,10 @@ func (n *seqNet) forward(p []float32, x []float32) []float32 {
 		n.dwT = tapMajor(n.dwT, p[n.lay.DW[l]:], C, K)
 		db := p[n.lay.DB[l]:]
 		pw, pb := n.lay.PW[l], n.lay.PB[l]
+		var drop []float32
+		if n.drop != nil {
+			drop = n.drop[l]
+		}
 		for t := 0; t < T; t++ {
 			ut := u[t*C : (t+1)*C]
 			copy(ut, db[:C])
@@ -124,7 +162,11 @@ func (n *seqNet) forward(p []float32, x []float32) []float32 {
 			for o := 0; o < C; o++ {
 				v := p[pb+o] + vec.Dot(p[pw+o*C:pw+(o+1)*C], ut)
 				a[t*C+o] = v
-				hout[t*C+o] = hin[t*C+o] + max(v, 0)
+				if drop != nil {
+					hout[t*C+o] = hin[t*C+o] + drop[o]*max(v, 0)
+				} else {
+					hout[t*C+o] = hin[t*C+o] + max(v, 0)
+				}
 			}
 		}
 	}
@@ -216,19 +258,32 @@ func (n *seqNet) backwardAux(p, g, dz, pa, ga, dza []float32) {
 		pw, pb := n.lay.PW[l], n.lay.PB[l]
 		du := n.du
 		clear(du)
-		// Pointwise layer: dA = dH·[A>0]; the residual passes dH through
-		// unchanged, so n.dh keeps holding dH for the block's input.
+		var drop []float32
+		if n.drop != nil {
+			drop = n.drop[l]
+			n.es = grow(n.es, C)
+		}
+		// Pointwise layer: dA = dH·[A>0] (times the dropout factor); the
+		// residual passes dH through unchanged, so n.dh keeps holding dH
+		// for the block's input.
 		for t := 0; t < T; t++ {
+			e := n.dh[t*C : (t+1)*C]
+			if drop != nil {
+				for o, m := range drop {
+					n.es[o] = m * e[o]
+				}
+				e = n.es
+			}
 			// The outputs that pass a gradient, in order.
 			live := n.live[:0]
 			for o := 0; o < C; o++ {
-				if a[t*C+o] > 0 && n.dh[t*C+o] != 0 {
+				if a[t*C+o] > 0 && e[o] != 0 {
 					live = append(live, o)
-					g[pb+o] += n.dh[t*C+o]
+					g[pb+o] += e[o]
 				}
 			}
 			n.live = live
-			n.pointwiseBack(p[pw:pw+C*C], g[pw:pw+C*C], n.dh[t*C:(t+1)*C], u[t*C:(t+1)*C], du[t*C:(t+1)*C])
+			n.pointwiseBack(p[pw:pw+C*C], g[pw:pw+C*C], e, u[t*C:(t+1)*C], du[t*C:(t+1)*C])
 		}
 		// Depthwise layer.
 		for t := 0; t < T; t++ {

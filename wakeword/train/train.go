@@ -42,6 +42,11 @@ type Options struct {
 	// when it holds clips, a random one (micResponse) otherwise; 0 draws
 	// nothing, so a recipe without it trains exactly as before it existed.
 	MicProb float64
+	// Dropout is the rate at which each residual block drops a channel of
+	// its branch for a whole training example (0: none, and no random
+	// draw for it, so a recipe without it trains exactly as before).
+	// Validation, mining and the model written drop nothing.
+	Dropout float64
 	// AuxShare is the share of the negative examples (those that are not
 	// the wake word's positives) drawn from Data.Aux when there are
 	// auxiliary words (default 0.2), and AuxWeight the weight of each
@@ -623,6 +628,9 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 	if o.ScoreFrames < 1 || o.ScoreFrames > nn.MaxScoreFrames {
 		return nil, fmt.Errorf("train: score of %d frames is not in [1, %d]", o.ScoreFrames, nn.MaxScoreFrames)
 	}
+	if !(o.Dropout >= 0 && o.Dropout <= 0.9) {
+		return nil, fmt.Errorf("train: dropout %g is not in [0, 0.9]", o.Dropout)
+	}
 	start := time.Now()
 	r := rand.New(rand.NewPCG(o.Seed, 0x5eed))
 	m := nn.NewModel(o.Word, o.Config)
@@ -734,6 +742,9 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 					default:
 						ex = gens[w].negative(wr, d.Neg[wr.IntN(len(d.Neg))], -1)
 					}
+					if o.Dropout > 0 {
+						nets[w].setDrop(wr, o.Dropout)
+					}
 					z := nets[w].forward(m.Params, ex.x)
 					if cap(dz) < len(z) {
 						dz = make([]float32, len(z))
@@ -742,6 +753,7 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 					losses[w] += lossGrad(ex, z, dz)
 					if K == 0 {
 						nets[w].backward(m.Params, grads[w], dz)
+						nets[w].noDrop()
 						continue
 					}
 					za := nets[w].auxForward(aux, K)
@@ -758,6 +770,7 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 						}
 					}
 					nets[w].backwardAux(m.Params, grads[w][:np], dz, aux, grads[w][np:], dza)
+					nets[w].noDrop()
 				}
 			}(w)
 		}

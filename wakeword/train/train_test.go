@@ -59,39 +59,84 @@ func TestSeqNetMatchesStream(t *testing.T) {
 }
 
 // TestGradient compares back-propagation with central differences for a
-// sample of parameters of every tensor.
+// sample of parameters of every tensor, with and without channel dropout
+// (whose mask stays fixed between the forward passes of the check).
 func TestGradient(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct {
+		name string
+		drop float64
+	}{{"plain", 0}, {"dropout", 0.5}} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(3, 4))
+			c := smallConfig()
+			c.Mels = 6
+			c.Channels = 4
+			c.Dilations = []int{1, 2}
+			m := randomModel(r, c)
+			T := 20
+			x := make([]float32, T*c.Mels)
+			for i := range x {
+				x[i] = float32(r.NormFloat64())
+			}
+			net := newSeqNet(c)
+			if tc.drop > 0 {
+				net.setDrop(r, tc.drop)
+				var dropped int
+				for _, d := range net.drop {
+					for _, v := range d {
+						if v == 0 {
+							dropped++
+						}
+					}
+				}
+				if dropped == 0 || dropped == len(c.Dilations)*c.Channels {
+					t.Fatalf("%d of %d channels dropped: the check would not see a mask", dropped, len(c.Dilations)*c.Channels)
+				}
+			}
+			// A fixed linear loss Σ w_t z_t keeps the check exact: its
+			// gradient with respect to z is w.
+			w := make([]float32, T)
+			for i := range w {
+				w[i] = float32(r.NormFloat64())
+			}
+			loss := func() float64 {
+				z := net.forward(m.Params, x)
+				var s float64
+				for i, v := range z {
+					s += float64(w[i] * v)
+				}
+				return s
+			}
+			loss()
+			g := make([]float32, len(m.Params))
+			net.backward(m.Params, g, w)
+			if checked := checkGrad(t, "param", m.Params, g, 7, loss); checked < 20 {
+				t.Fatalf("only %d parameters checked", checked)
+			}
+		})
+	}
+}
+
+// TestDropoutOff checks that a network whose dropout was turned off
+// computes what the detector does: setDrop changes the logits, noDrop
+// gives the undropped ones back to the bit.
+func TestDropoutOff(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
 	c := smallConfig()
-	c.Mels = 6
-	c.Channels = 4
-	c.Dilations = []int{1, 2}
 	m := randomModel(r, c)
-	T := 20
-	x := make([]float32, T*c.Mels)
+	x := make([]float32, 30*c.Mels)
 	for i := range x {
 		x[i] = float32(r.NormFloat64())
 	}
 	net := newSeqNet(c)
-	// A fixed linear loss Σ w_t z_t keeps the check exact: its gradient
-	// with respect to z is w.
-	w := make([]float32, T)
-	for i := range w {
-		w[i] = float32(r.NormFloat64())
+	plain := slices.Clone(net.forward(m.Params, x))
+	net.setDrop(r, 0.3)
+	if slices.Equal(plain, net.forward(m.Params, x)) {
+		t.Fatal("dropout did not change the logits")
 	}
-	loss := func() float64 {
-		z := net.forward(m.Params, x)
-		var s float64
-		for i, v := range z {
-			s += float64(w[i] * v)
-		}
-		return s
-	}
-	loss()
-	g := make([]float32, len(m.Params))
-	net.backward(m.Params, g, w)
-	if checked := checkGrad(t, "param", m.Params, g, 7, loss); checked < 20 {
-		t.Fatalf("only %d parameters checked", checked)
+	net.noDrop()
+	if got := net.forward(m.Params, x); !slices.Equal(plain, got) {
+		t.Fatalf("after noDrop: %v, want %v", got[:3], plain[:3])
 	}
 }
 
@@ -350,6 +395,11 @@ func TestMainErrors(t *testing.T) {
 	for _, mic := range []string{"1.5", "-0.1", "NaN"} {
 		if err := Main(context.Background(), []string{"--word", "x", "--mic", mic, "--pos", ".", "--neg", ".", "--out", "x.wgm"}, &out, &errb); err == nil || !strings.Contains(err.Error(), "--mic") {
 			t.Errorf("--mic %s: %v", mic, err)
+		}
+	}
+	for _, d := range []string{"0.95", "-0.1", "NaN"} {
+		if err := Main(context.Background(), []string{"--word", "x", "--dropout", d, "--pos", ".", "--neg", ".", "--out", "x.wgm"}, &out, &errb); err == nil || !strings.Contains(err.Error(), "--dropout") {
+			t.Errorf("--dropout %s: %v", d, err)
 		}
 	}
 	if err := Main(context.Background(), []string{"--help"}, &out, &errb); err != nil || !strings.Contains(errb.String(), "usage") {
@@ -908,5 +958,31 @@ func TestScoreFrames(t *testing.T) {
 		if err := Main(context.Background(), args, &so, &se); err == nil || !strings.Contains(err.Error(), "score-frames") {
 			t.Errorf("--score-frames %s: %v", bad, err)
 		}
+	}
+}
+
+// TestTrainDropout trains with and without --dropout from one seed: the
+// flag reaches the trainer (the weights differ), and the run with it
+// still writes a model that loads.
+func TestTrainDropout(t *testing.T) {
+	dir := t.TempDir()
+	pos, neg := corpus(t, dir, 4, 8, 8)
+	args := []string{"--word", "chirp", "--channels", "8", "--pos", pos, "--neg", neg,
+		"--steps", "4", "--batch", "4", "--quiet", "--val", "30"}
+	var so, se bytes.Buffer
+	models := make([]*nn.Model, 2)
+	for i, extra := range [][]string{nil, {"--dropout", "0.3"}} {
+		out := filepath.Join(dir, strconv.Itoa(i)+".wgm")
+		if err := Main(context.Background(), append(append(slices.Clone(args), extra...), "--out", out), &so, &se); err != nil {
+			t.Fatal(err, se.String())
+		}
+		m, err := nn.LoadModel(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		models[i] = m
+	}
+	if slices.Equal(models[0].Params, models[1].Params) {
+		t.Fatal("--dropout 0.3 trained the same weights as no dropout")
 	}
 }
