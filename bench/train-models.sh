@@ -76,6 +76,7 @@
 # checkpoints, train --snapshots, go to SNAPSHOTS/alexa), AUX (1: computer
 # and alexa-synth with auxiliary words), AUX_WEIGHT (their loss weight,
 # 0.5), AUX_ALEXA (0; 1: alexa with the four phrases as auxiliary words,
+# a trial), DROPOUT_ALEXA (0; P: alexa trained with `train --dropout P`,
 # a trial), SCORE_FRAMES_COMPUTER (train --score-frames for computer and
 # alexa-synth: 4, the mean of four frames' logits; 3 is the recipe before
 # 2026-12-05 and alexa's; models/README.md), MIC_SYNTH (0.5) and MIC_FROM
