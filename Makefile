@@ -41,10 +41,10 @@ bench: ## hot-path benchmarks (see BENCHMARKS.md)
 bench-wakeword: ## wake-word accuracy and CPU against Porcupine and openWakeWord (builds the dev corpus; ~30 min)
 	bench/run-bench.sh
 
-bench-heldout: ## alexa on speakers it never trained on: trains a model holding out 30 % of the sessions, scores it (~30 min)
+bench-heldout: ## alexa on speakers it never trained on: trains a model holding out 30 % of the sessions, scores it (~1 h)
 	bench/heldout-check.sh
 
-models: ## retrain models/alexa.wgm and models/computer.wgm from scratch (builds the corpora; ~1.2 h)
+models: ## retrain models/alexa.wgm and models/computer.wgm from scratch (builds the corpora; ~1.5 h: alexa ~57 min, computer ~31 min)
 	bench/train-models.sh
 
 clean: ## remove build output

@@ -6,7 +6,10 @@
 #   models/alexa.wgm     real "alexa" recordings of the development split
 #                        (CORPUS/dev/pos/alexa/dev, built by the bench kit
 #                        from ../shared/data) listed REAL_ALEXA times, plus synthesized
-#                        "alexa" (scripts/tts-corpus.sh)
+#                        "alexa" (scripts/tts-corpus.sh); two networks (seeds
+#                        SEED and SEED+1) whose logits are averaged: on
+#                        speakers never trained on, pairs of five seeds
+#                        missed fewer than their networks' mean (models/README.md)
 #   models/computer.wgm  synthesized "computer" only; two networks (seeds
 #                        SEED and SEED+1) whose logits are averaged: with
 #                        synthesized positives alone, each draw misses its
@@ -66,8 +69,8 @@
 # Environment: CORPUS (default /work/corpus), WAKEGATE (a command with the
 # train subcommand; default: bin/wakegate, built here), STEPS_ALEXA (12000),
 # STEPS_COMPUTER (5000), CHANNELS_ALEXA / CHANNELS_COMPUTER (network width, 64),
-# NETS_ALEXA / NETS_COMPUTER (networks averaged, train --nets: 1 and 2;
-# NETS_COMPUTER=1 is computer's recipe before 2026-12-05), SEED (1),
+# NETS_ALEXA / NETS_COMPUTER (networks averaged, train --nets: 2 each;
+# 1 is computer's recipe before 2026-12-05, alexa's before 2026-12-06), SEED (1),
 # VAL (percent of recording sessions held out, 10), SPLIT_SEED (the seed
 # of that split alone, default SEED: other SEEDs with one SPLIT_SEED are
 # other draws of one model on the same speakers), REAL_ALEXA (how many
@@ -208,7 +211,7 @@ for w in "${words[@]}"; do
       # trial (models/README.md).
       drop=()
       [ "${DROPOUT_ALEXA:-0}" != 0 ] && drop=(--dropout "$DROPOUT_ALEXA")
-      $WAKEGATE train --word alexa --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_ALEXA:-12000}" --channels "${CHANNELS_ALEXA:-64}" --nets "${NETS_ALEXA:-1}" "${snap[@]}" "${aux[@]}" "${drop[@]}" \
+      $WAKEGATE train --word alexa --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_ALEXA:-12000}" --channels "${CHANNELS_ALEXA:-64}" --nets "${NETS_ALEXA:-2}" "${snap[@]}" "${aux[@]}" "${drop[@]}" \
         "${real[@]}" --pos "$CORPUS/tts/pos/alexa" \
         --neg "$CORPUS/tts/neg" "${near[@]}" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/computer" \
         --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \
