@@ -44,15 +44,7 @@ if [ "${REUSE:-0}" = 1 ]; then
 else
   MODELS="$XV" bench/train-models.sh alexa 2>&1 | tee "$XV/train.log"
 fi
-# The trainer's own figure ("train: trained in 24m33s," or 1h2m3s), in
-# minutes.
-mins=$(awk '/^train: trained in / {
-  d = $4; h = m = sec = 0
-  if (match(d, /[0-9]+h/)) h = substr(d, RSTART, RLENGTH - 1)
-  if (match(d, /[0-9]+m/)) m = substr(d, RSTART, RLENGTH - 1)
-  if (match(d, /[0-9.]+s/)) sec = substr(d, RSTART, RLENGTH - 1)
-  v = int(h * 60 + m + sec / 60 + 0.5)
-} END { print v }' "$XV/train.log")
+mins=$(train_minutes "$XV/train.log")
 [ -n "$mins" ] || { echo "heldout-check: no training time in $XV/train.log" >&2; exit 1; }
 MODEL="$XV/alexa.wgm" REPORT=0 bench/run-bench.sh "$XV/bench" >/dev/null
 nheld=$(find "$CORPUS/dev/pos/alexa/heldout" -name '*.wav' | wc -l)
