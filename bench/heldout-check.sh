@@ -15,8 +15,9 @@
 # (optimistic).
 #
 # Takes the training time of one alexa model (two networks since
-# 2026-12-06: about 52 minutes on 2 cores); the peers' results of the last `make bench-wakeword` are reused
-# (their held-out sets are rerun: seconds).
+# 2026-12-06: about 57 minutes on 2 cores); the peers' results of the
+# last `make bench-wakeword` are reused (their held-out sets are rerun:
+# seconds).
 #
 # Environment: CORPUS (/work/corpus), SEED (1), SPLIT_SEED (the split's own
 # seed, default SEED: fix it and vary SEED to draw several models on the same

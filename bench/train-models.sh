@@ -8,8 +8,10 @@
 #                        from ../shared/data) listed REAL_ALEXA times, plus synthesized
 #                        "alexa" (scripts/tts-corpus.sh); two networks (seeds
 #                        SEED and SEED+1) whose logits are averaged: on
-#                        speakers never trained on, pairs of five seeds
-#                        missed fewer than their networks' mean (models/README.md)
+#                        speakers never trained on, every pair of five
+#                        seeds missed fewer than its networks' mean at
+#                        0.5 FA/h and over 0.5-8 FA/h, not always at
+#                        0.1 (models/README.md)
 #   models/computer.wgm  synthesized "computer" only; two networks (seeds
 #                        SEED and SEED+1) whose logits are averaged: with
 #                        synthesized positives alone, each draw misses its
