@@ -3,6 +3,7 @@ package train
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // Augmentation ranges. Each is a choice about the rooms, microphones and
@@ -150,7 +151,9 @@ func newNoiseBank(r *rand.Rand, negs []*clip, files [][]float32) *noiseBank {
 	}
 	for _, f := range files {
 		if len(f) >= SampleRate {
-			nb.sigs = append(nb.sigs, f)
+			// A copy: the scaling below must not touch the caller's
+			// recordings, which the next network of an ensemble reads again.
+			nb.sigs = append(nb.sigs, slices.Clone(f))
 		}
 	}
 	for _, s := range nb.sigs {

@@ -3,6 +3,7 @@ package train
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/wakegate/wakegate/wakeword/nn"
@@ -75,5 +76,39 @@ func TestMicResponseInFeatures(t *testing.T) {
 				t.Fatalf("warp %g, frame %d band %d: %.5f, want %.5f", warp, i/M, b, got[i], want)
 			}
 		}
+	}
+}
+
+// TestNoiseBankKeepsRecordings: the bank scales copies of the --noise
+// recordings. It once scaled the caller's own slices, which every network
+// of a `--nets` run shares: the second network found them at unit RMS and
+// scaled them again, and for some recordings that moves samples by an ulp
+// (one music file of the 21 in neg/music), enough to train a network that
+// is not its seed's.
+func TestNoiseBankKeepsRecordings(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	var files, orig [][]float32
+	for k := range 12 {
+		f := make([]float32, SampleRate)
+		for i := range f {
+			f[i] = float32(0.05+0.1*float64(k)) * float32(r.NormFloat64())
+		}
+		files = append(files, f)
+		orig = append(orig, slices.Clone(f))
+	}
+	a := newNoiseBank(rand.New(rand.NewPCG(1, 1)), nil, files)
+	for k := range files {
+		if !slices.Equal(files[k], orig[k]) {
+			t.Fatalf("recording %d was changed", k)
+		}
+	}
+	b := newNoiseBank(rand.New(rand.NewPCG(1, 1)), nil, files)
+	for i := range a.sigs {
+		if !slices.Equal(a.sigs[i], b.sigs[i]) {
+			t.Fatalf("signal %d differs between two banks of the same recordings", i)
+		}
+	}
+	if last := a.sigs[len(a.sigs)-1]; math.Abs(rms(last)-1) > 1e-6 {
+		t.Errorf("a recording's signal has RMS %v, want 1", rms(last))
 	}
 }

@@ -772,6 +772,48 @@ func TestTrainNets(t *testing.T) {
 	}
 }
 
+// TestTrainNetsMatchesSeeds: network i of `--nets n --seed s` is the very
+// network a lone run with seed s+i (and the same split) makes, noise
+// recordings included: nothing one network's run does may reach the next.
+func TestTrainNetsMatchesSeeds(t *testing.T) {
+	dir := t.TempDir()
+	pos, neg := corpus(t, dir, 5, 8, 8)
+	noise := filepath.Join(dir, "noise")
+	if err := os.MkdirAll(noise, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(7, 7))
+	for k := range 3 {
+		hum := make([]float32, SampleRate)
+		for i := range hum {
+			hum[i] = float32((0.05 + 0.1*float64(k)) * (math.Sin(2*math.Pi*117*float64(i)/SampleRate) + 0.2*r.NormFloat64()))
+		}
+		writeWAV(t, filepath.Join(noise, "hum"+itoa(k)+".wav"), hum)
+	}
+	args := []string{"--word", "chirp", "--channels", "8", "--pos", pos, "--neg", neg, "--noise", noise, "--split-seed", "3",
+		"--steps", "6", "--batch", "4", "--quiet", "--val", "30", "--workers", "1"}
+	train := func(out string, extra ...string) *nn.Model {
+		t.Helper()
+		var so, se bytes.Buffer
+		if err := Main(context.Background(), append(append(slices.Clone(args), "--out", out), extra...), &so, &se); err != nil {
+			t.Fatal(err, se.String())
+		}
+		m, err := nn.LoadModel(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	pair := train(filepath.Join(dir, "pair.wgm"), "--nets", "2", "--seed", "3")
+	for i, seed := range []string{"3", "4"} {
+		lone := train(filepath.Join(dir, "s"+seed+".wgm"), "--seed", seed)
+		got := pair.Member(i)
+		if !slices.Equal(got.Params, lone.Params) || !slices.Equal(got.Mean, lone.Mean) || !slices.Equal(got.InvStd, lone.InvStd) {
+			t.Errorf("network %d of the pair differs from a lone run with seed %s", i+1, seed)
+		}
+	}
+}
+
 // TestAugmentSpanAtTheEnd: a negative whose speech span is the clip's last
 // sample, slowed or sped up, keeps a span inside the new clip (a seed-2
 // training run once died here on a slice bound).
