@@ -790,23 +790,13 @@ func TestTrainNetsMatchesSeeds(t *testing.T) {
 		}
 		writeWAV(t, filepath.Join(noise, "hum"+itoa(k)+".wav"), hum)
 	}
-	args := []string{"--word", "chirp", "--channels", "8", "--pos", pos, "--neg", neg, "--noise", noise, "--split-seed", "3",
-		"--steps", "6", "--batch", "4", "--quiet", "--val", "30", "--workers", "1"}
-	train := func(out string, extra ...string) *nn.Model {
-		t.Helper()
-		var so, se bytes.Buffer
-		if err := Main(context.Background(), append(append(slices.Clone(args), "--out", out), extra...), &so, &se); err != nil {
-			t.Fatal(err, se.String())
-		}
-		m, err := nn.LoadModel(out)
-		if err != nil {
-			t.Fatal(err)
-		}
+	train := func(name string, extra ...string) *nn.Model {
+		m, _ := trainSmall(t, dir, pos, neg, name, append([]string{"--noise", noise, "--split-seed", "3", "--workers", "1"}, extra...)...)
 		return m
 	}
-	pair := train(filepath.Join(dir, "pair.wgm"), "--nets", "2", "--seed", "3")
+	pair := train("pair.wgm", "--nets", "2", "--seed", "3")
 	for i, seed := range []string{"3", "4"} {
-		lone := train(filepath.Join(dir, "s"+seed+".wgm"), "--seed", seed)
+		lone := train("s"+seed+".wgm", "--seed", seed)
 		got := pair.Member(i)
 		if !slices.Equal(got.Params, lone.Params) || !slices.Equal(got.Mean, lone.Mean) || !slices.Equal(got.InvStd, lone.InvStd) {
 			t.Errorf("network %d of the pair differs from a lone run with seed %s", i+1, seed)
