@@ -44,7 +44,7 @@ bench-wakeword: ## wake-word accuracy and CPU against Porcupine and openWakeWord
 bench-heldout: ## alexa on speakers it never trained on: trains a model holding out 30 % of the sessions, scores it (~1 h)
 	bench/heldout-check.sh
 
-models: ## retrain models/alexa.wgm and models/computer.wgm from scratch (builds the corpora; ~1.5 h: alexa ~57 min, computer ~31 min)
+models: ## retrain models/alexa.wgm and models/computer.wgm from scratch (builds the corpora; ~1.5 h: alexa ~53 min, computer ~29 min, on 2 cores)
 	bench/train-models.sh
 
 clean: ## remove build output

@@ -15,7 +15,7 @@
 # (optimistic).
 #
 # Takes the training time of one alexa model (two networks since
-# 2026-12-06: about 57 minutes on 2 cores); the peers' results of the
+# 2026-12-06: about 55 minutes on 2 cores); the peers' results of the
 # last `make bench-wakeword` are reused (their held-out sets are rerun:
 # seconds).
 #
