@@ -82,14 +82,12 @@
 # and alexa-synth with auxiliary words), AUX_WEIGHT (their loss weight,
 # 0.5), AUX_ALEXA (0; 1: alexa with the four phrases as auxiliary words,
 # a trial), DROPOUT_ALEXA (0; P: alexa trained with `train --dropout P`,
-# a trial), EMA (0; D: every word trained with `train --ema D`, the
-# weights' moving average, a trial), SCORE_FRAMES_COMPUTER (train
-# --score-frames for computer and alexa-synth: 4, the mean of four
-# frames' logits; 3 is the recipe before 2026-12-05 and alexa's;
-# models/README.md), MIC_SYNTH (0.5) and MIC_FROM (1; both above). The
-# corpora are built when missing (../shared/bench/corpus/build-dev.sh and
-# scripts/tts-corpus.sh, which apt-get install their tools when run as
-# root).
+# a trial), SCORE_FRAMES_COMPUTER (train --score-frames for computer and
+# alexa-synth: 4, the mean of four frames' logits; 3 is the recipe before
+# 2026-12-05 and alexa's; models/README.md), MIC_SYNTH (0.5) and MIC_FROM
+# (1; both above). The corpora are built when missing
+# (../shared/bench/corpus/build-dev.sh and scripts/tts-corpus.sh, which
+# apt-get install their tools when run as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -99,8 +97,6 @@ SPLIT_SEED=${SPLIT_SEED:-$SEED}
 VAL=${VAL:-10}
 MODELS=${MODELS:-models}
 REAL_ALEXA=${REAL_ALEXA:-8}
-ema=()
-[ "${EMA:-0}" != 0 ] && ema=(--ema "$EMA")
 [[ $REAL_ALEXA =~ ^[1-9][0-9]*$ ]] || { echo "train-models: REAL_ALEXA=$REAL_ALEXA is not a positive whole number" >&2; exit 2; }
 mkdir -p "$MODELS"
 if [ -z "${WAKEGATE:-}" ]; then
@@ -184,7 +180,7 @@ synth_only() {
   [ "$MIC_SYNTH" = 0 ] || mic=(--mic "$MIC_SYNTH")
   [ "$MIC_FROM" = 0 ] || mic+=(--mic-from "$CORPUS/dev/neg/keywords" --mic-ref "$CORPUS/tts-aux/pos")
   [ "${AUX:-1}" = 1 ] && aux_flags "$2"
-  $WAKEGATE train --word "$1" --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_COMPUTER:-5000}" --channels "${CHANNELS_COMPUTER:-64}" --nets "${NETS_COMPUTER:-2}" --score-frames "${SCORE_FRAMES_COMPUTER:-4}" "${ema[@]}" "${mic[@]}" "${aux[@]}" \
+  $WAKEGATE train --word "$1" --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_COMPUTER:-5000}" --channels "${CHANNELS_COMPUTER:-64}" --nets "${NETS_COMPUTER:-2}" --score-frames "${SCORE_FRAMES_COMPUTER:-4}" "${mic[@]}" "${aux[@]}" \
     --pos "$CORPUS/tts/pos/$1" "${fest_pos[@]/WORD/$1}" \
     --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/$2" "${fest_neg[@]/WORD/$2}" \
     --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \
@@ -217,7 +213,7 @@ for w in "${words[@]}"; do
       # trial (models/README.md).
       drop=()
       [ "${DROPOUT_ALEXA:-0}" != 0 ] && drop=(--dropout "$DROPOUT_ALEXA")
-      $WAKEGATE train --word alexa --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_ALEXA:-12000}" --channels "${CHANNELS_ALEXA:-64}" --nets "${NETS_ALEXA:-2}" "${ema[@]}" "${snap[@]}" "${aux[@]}" "${drop[@]}" \
+      $WAKEGATE train --word alexa --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_ALEXA:-12000}" --channels "${CHANNELS_ALEXA:-64}" --nets "${NETS_ALEXA:-2}" "${snap[@]}" "${aux[@]}" "${drop[@]}" \
         "${real[@]}" --pos "$CORPUS/tts/pos/alexa" \
         --neg "$CORPUS/tts/neg" "${near[@]}" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/computer" \
         --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \

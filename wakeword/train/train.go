@@ -47,17 +47,6 @@ type Options struct {
 	// draw for it, so a recipe without it trains exactly as before).
 	// Validation, mining and the model written drop nothing.
 	Dropout float64
-	// EMA is the decay of an exponential moving average of the weights,
-	// taken after every step (0: none). When set, validation, the
-	// checkpoint kept, calibration and the model written use the average
-	// instead of the step's weights; training and mining still use the
-	// step's, so a seed follows the same path with and without it. Late in
-	// a run the steps jitter the weights around a minimum (the held-out
-	// miss rate moves by points from one validation to the next), and the
-	// average sits nearer its middle. Early steps weigh less than the
-	// decay says (min(EMA, (1+t)/(10+t))), so the start is not averaged
-	// in for long.
-	EMA float64
 	// AuxShare is the share of the negative examples (those that are not
 	// the wake word's positives) drawn from Data.Aux when there are
 	// auxiliary words (default 0.2), and AuxWeight the weight of each
@@ -642,9 +631,6 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 	if !(o.Dropout >= 0 && o.Dropout <= 0.9) {
 		return nil, fmt.Errorf("train: dropout %g is not in [0, 0.9]", o.Dropout)
 	}
-	if !(o.EMA >= 0 && o.EMA < 1) {
-		return nil, fmt.Errorf("train: weight average decay %g is not in [0, 1)", o.EMA)
-	}
 	start := time.Now()
 	r := rand.New(rand.NewPCG(o.Seed, 0x5eed))
 	m := nn.NewModel(o.Word, o.Config)
@@ -708,14 +694,6 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 	}
 	best := slices.Clone(m.Params)
 	bestStats := ValStats{Loss: math.Inf(1)}
-	// held is the model that validation sees and the run keeps: m itself,
-	// or with EMA a copy whose weights are the average.
-	held := m
-	if o.EMA > 0 {
-		cp := *m
-		cp.Params = slices.Clone(m.Params)
-		held = &cp
-	}
 	var lossSum float64
 	var lossN int
 	res := &Result{TrainFiles: [2]int{len(d.Pos), len(d.Neg)}, ValFiles: [2]int{len(d.ValPos), len(d.ValNeg)}}
@@ -835,15 +813,12 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 			adamV[i] = beta2*adamV[i] + (1-beta2)*g*g
 			all[i] -= float32(lr * (adamM[i] / c1) / (math.Sqrt(adamV[i]/c2) + eps))
 		}
-		if held != m {
-			average(held.Params, m.Params, o.EMA, step)
-		}
 		// Before validation, which starts a new interval of the running loss.
 		if o.Progress != nil && (!o.PlainProgress || step*20/o.Steps != (step-1)*20/o.Steps) {
 			progress(o.Progress, step, o.Steps, lossSum/float64(max(lossN, 1)), time.Since(start), o.PlainProgress)
 		}
 		if step%o.ValEvery == 0 || step == o.Steps {
-			vs := validate(nets[0], held, val)
+			vs := validate(nets[0], m, val)
 			tl := lossSum / float64(lossN)
 			if res.FirstLoss == 0 {
 				res.FirstLoss = tl
@@ -855,7 +830,7 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 			better := vs.Loss < bestStats.Loss
 			if better {
 				bestStats = vs
-				copy(best, held.Params)
+				copy(best, m.Params)
 			}
 			o.Log.Info("train: validation", "step", step, "train_loss", tl, "val_loss", vs.Loss,
 				"miss", vs.MissAt, "fp", vs.FPAt, "miss_strict", vs.MissStrict, "threshold", vs.Threshold, "miss_tail", vs.MissTail, "tail_threshold", vs.TailThreshold, "best", better)
@@ -867,7 +842,7 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 				fmt.Fprintf(o.Progress, "%sstep %d/%d train loss %.4f | %s%s\n", redraw(o.PlainProgress), step, o.Steps, tl, vs, mark)
 			}
 			if o.Snapshot != nil {
-				if err := o.Snapshot(step, held, vs); err != nil {
+				if err := o.Snapshot(step, m, vs); err != nil {
 					return nil, err
 				}
 			}
@@ -883,17 +858,6 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 	res.Steps = o.Steps
 	res.Duration = time.Since(start)
 	return res, nil
-}
-
-// average moves avg toward w, the weights after step (counted from 1),
-// as an exponential moving average with the given decay. The decay is
-// smaller for the first steps, (1+step)/(10+step), so that avg, which
-// starts at the initial weights, soon forgets them.
-func average(avg, w []float32, decay float64, step int) {
-	d := float32(min(decay, float64(1+step)/float64(10+step)))
-	for i, v := range w {
-		avg[i] += (1 - d) * (v - avg[i])
-	}
 }
 
 // redraw is the prefix that returns to the start of a terminal line and

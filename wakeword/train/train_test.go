@@ -395,7 +395,6 @@ func TestMainErrors(t *testing.T) {
 	for _, c := range []struct{ flag, val string }{
 		{"--mic", "1.5"}, {"--mic", "-0.1"}, {"--mic", "NaN"},
 		{"--dropout", "0.95"}, {"--dropout", "-0.1"}, {"--dropout", "NaN"},
-		{"--ema", "1"}, {"--ema", "-0.1"}, {"--ema", "NaN"},
 	} {
 		if err := Main(context.Background(), []string{"--word", "x", c.flag, c.val, "--pos", ".", "--neg", ".", "--out", "x.wgm"}, &out, &errb); err == nil || !strings.Contains(err.Error(), c.flag) {
 			t.Errorf("%s %s: %v", c.flag, c.val, err)
@@ -1015,67 +1014,5 @@ func TestTrainDropout(t *testing.T) {
 	}
 	if slices.Equal(models[0].Params, models[1].Params) {
 		t.Fatal("--dropout 0.3 trained the same weights as no dropout")
-	}
-}
-
-// TestTrainEMA checks Options.EMA: training follows the same path as
-// without it (same training losses), the weights validation sees after
-// every step are the moving average of that path's weights, and the
-// model kept is the average with the lowest held-out loss.
-func TestTrainEMA(t *testing.T) {
-	dir := t.TempDir()
-	pos, neg := corpus(t, dir, 4, 32, 32)
-	d, err := LoadData([]string{pos}, []string{neg}, 1, 25, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(d.ValPos) == 0 || len(d.ValNeg) == 0 {
-		t.Fatalf("%d and %d held-out files: the checkpoint would not be chosen", len(d.ValPos), len(d.ValNeg))
-	}
-	const decay = 0.8
-	run := func(ema float64) (*Result, [][]float32, []float64) {
-		var snaps [][]float32
-		var losses []float64
-		o := Options{Word: "chirp", Config: smallConfig(), Steps: 12, Batch: 8, ValEvery: 1, EMA: ema,
-			Snapshot: func(_ int, m *nn.Model, vs ValStats) error {
-				snaps = append(snaps, slices.Clone(m.Params))
-				losses = append(losses, vs.Loss)
-				return nil
-			}}
-		res, err := Train(context.Background(), d, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res, snaps, losses
-	}
-	plain, w, pl := run(0)
-	avg, a, vl := run(decay)
-	if plain.FirstLoss != avg.FirstLoss || plain.LastLoss != avg.LastLoss {
-		t.Fatalf("training losses %v..%v without the average, %v..%v with it: the path changed",
-			plain.FirstLoss, plain.LastLoss, avg.FirstLoss, avg.LastLoss)
-	}
-	if slices.Equal(plain.Model.Params, avg.Model.Params) {
-		t.Fatal("the average kept the same weights as the plain run")
-	}
-	if slices.Equal(pl, vl) {
-		t.Fatal("validation figures are the plain run's: validation did not see the average")
-	}
-	for s := 1; s < len(w); s++ { // a[s] is after step s+1
-		d := float64(min(decay, float64(s+2)/float64(s+11)))
-		for i := range w[s] {
-			want := d*float64(a[s-1][i]) + (1-d)*float64(w[s][i])
-			if diff := math.Abs(float64(a[s][i]) - want); diff > 1e-5*(1+math.Abs(want)) {
-				t.Fatalf("step %d, weight %d: average %v, want %v from the plain run's path", s+1, i, a[s][i], want)
-			}
-		}
-	}
-	bestAt := 0
-	for i, l := range vl {
-		if l < vl[bestAt] {
-			bestAt = i
-		}
-	}
-	if !slices.Equal(avg.Model.Params, a[bestAt]) {
-		t.Errorf("the model kept is not the average with the lowest held-out loss (after step %d)", bestAt+1)
 	}
 }
