@@ -82,8 +82,7 @@
 # and alexa-synth with auxiliary words), AUX_WEIGHT (their loss weight,
 # 0.5), AUX_ALEXA (0; 1: alexa with the four phrases as auxiliary words,
 # a trial), DROPOUT_ALEXA (0; P: alexa trained with `train --dropout P`,
-# a trial), PARTIAL_ALEXA (0; S: alexa with `train --partial S`, a
-# trial), SCORE_FRAMES_COMPUTER (train --score-frames for computer and
+# a trial), SCORE_FRAMES_COMPUTER (train --score-frames for computer and
 # alexa-synth: 4, the mean of four frames' logits; 3 is the recipe before
 # 2026-12-05 and alexa's; models/README.md), MIC_SYNTH (0.5) and MIC_FROM
 # (1; both above). The corpora are built when missing
@@ -214,9 +213,6 @@ for w in "${words[@]}"; do
       # trial (models/README.md).
       drop=()
       [ "${DROPOUT_ALEXA:-0}" != 0 ] && drop=(--dropout "$DROPOUT_ALEXA")
-      # PARTIAL_ALEXA=S: a share S of the negatives made from positives
-      # cut to their endings (train --partial), a trial (models/README.md).
-      [ "${PARTIAL_ALEXA:-0}" != 0 ] && drop+=(--partial "$PARTIAL_ALEXA")
       $WAKEGATE train --word alexa --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_ALEXA:-12000}" --channels "${CHANNELS_ALEXA:-64}" --nets "${NETS_ALEXA:-2}" "${snap[@]}" "${aux[@]}" "${drop[@]}" \
         "${real[@]}" --pos "$CORPUS/tts/pos/alexa" \
         --neg "$CORPUS/tts/neg" "${near[@]}" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/computer" \

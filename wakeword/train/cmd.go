@@ -51,7 +51,6 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	seed := fs.Uint64("seed", 1, "random seed: the same seed, data and worker count give the same model")
 	splitSeed := fs.Uint64("split-seed", 0, "seed of the validation split alone (default: --seed); models trained with other --seed values but one --split-seed hold out the same sessions")
 	dropout := fs.Float64("dropout", 0, "rate (0..0.9) at which each residual block drops a channel for a whole training example: a regulariser against cues only some talkers give (0: none)")
-	partial := fs.Float64("partial", 0, "share [0..1) of the negative examples made from a positive whose word lost its first 40 to 65 % (\"...exa\"): teaches that the word's ending alone is not the word (0: none)")
 	mic := fs.Float64("mic", 0, "share (0..1) of training examples, positive and negative, heard through a microphone response: a random one (tilt, resonances, roll-offs), or one measured by --mic-from; meant for recipes whose positives are all synthesized, so come through one clean channel")
 	fs.Var(&micFrom, "mic-from", "folder or glob pattern of real recordings (not of the wake word) whose measured spectral shapes, each less the mean shape of --mic-ref, are the responses --mic draws from instead of random ones (repeatable)")
 	fs.Var(&micRef, "mic-ref", "folder or glob pattern of synthesized recordings of the words of --mic-from: their mean spectral shape is what a measured response is taken against, so that it holds what sets a real device and talker apart from a synthesizer (repeatable; without it, --mic-from's own mean, which leaves only the spread between real recordings)")
@@ -111,15 +110,12 @@ run's random draws.
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	o := Options{Word: *word, Steps: *steps, Batch: *batch, LR: *lr, Seed: *seed, Workers: *workers,
-		ValPct: *valPct, MicProb: *mic, Dropout: *dropout, Partial: *partial, ScoreFrames: *scoreFrames, Log: logger}
+		ValPct: *valPct, MicProb: *mic, Dropout: *dropout, ScoreFrames: *scoreFrames, Log: logger}
 	if *scoreFrames < 0 || *scoreFrames > nn.MaxScoreFrames {
 		return fmt.Errorf("train: --score-frames %d is not in [1, %d]", *scoreFrames, nn.MaxScoreFrames)
 	}
 	if !(*dropout >= 0 && *dropout <= 0.9) { // NaN too
 		return fmt.Errorf("train: --dropout %g is not in [0, 0.9]", *dropout)
-	}
-	if !(*partial >= 0 && *partial < 1) { // NaN too
-		return fmt.Errorf("train: --partial %g is not in [0, 1)", *partial)
 	}
 	if !(*mic >= 0 && *mic <= 1) { // NaN too
 		return fmt.Errorf("train: --mic %g is not in [0, 1]", *mic)

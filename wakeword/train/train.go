@@ -47,12 +47,6 @@ type Options struct {
 	// draw for it, so a recipe without it trains exactly as before).
 	// Validation, mining and the model written drop nothing.
 	Dropout float64
-	// Partial is the share of the negative examples (those that are not
-	// the wake word's positives or auxiliary words) made from a positive
-	// clip whose word lost its onset: its last 35 to 60 %, after silence
-	// (gen.partial). 0 draws nothing, so a recipe without it trains
-	// exactly as before.
-	Partial float64
 	// AuxShare is the share of the negative examples (those that are not
 	// the wake word's positives) drawn from Data.Aux when there are
 	// auxiliary words (default 0.2), and AuxWeight the weight of each
@@ -375,36 +369,6 @@ func (g *gen) positive(r *rand.Rand, c *clip, aug bool) example {
 	return example{x: f, pos: true, lo: lo, hi: max(hi, lo), pre: max(g.frameAt(on+SampleRate/10), 0), frames: T}
 }
 
-// Partial-word negatives: the end of the word with its onset cut away
-// ("...exa", "...xa"), heard after silence. A network that keys on the
-// word's last syllables alone fires on real words that end like it (the
-// bench's Belarusian "Курыца" decides alexa's strictest budget on new
-// speakers); these teach it that the ending needs its beginning. The cut
-// falls from partialLo to partialHi of the word, after the onset a
-// speaker could drop ("lexa") and before the last syllable.
-const partialLo, partialHi = 0.4, 0.65
-
-// partial builds a negative training sequence from a positive clip
-// (partialCut), augmented as a positive is.
-func (g *gen) partial(r *rand.Rand, c *clip) example {
-	x, on, off := partialCut(r, c)
-	x, _, _ = g.augment(r, x, on, off, speedLo, speedHi)
-	f := g.features(x, g.specAug(r))
-	return example{x: f, frames: len(f) / g.m.Config.Mels}
-}
-
-// partialCut returns the end of c's word, from a cut between partialLo
-// and partialHi of its span, with the clip's context after it, after 0.1
-// to 1 s of silence, and where what is left of the word lies in it.
-func partialCut(r *rand.Rand, c *clip) (x []float32, on, off int) {
-	cut := c.on + int(uniform(r, partialLo, partialHi)*float64(c.off-c.on))
-	pre := int(uniform(r, 0.1, 1.0) * SampleRate)
-	end := min(c.off+int(uniform(r, 0.35, 0.7)*SampleRate), len(c.x))
-	x = make([]float32, pre+end-cut)
-	copy(x[pre:], c.x[cut:end])
-	return x, pre, pre + c.off - cut
-}
-
 // negative builds a training sequence from a stretch of a negative clip,
 // or from noise alone when c is nil. A stretch of a clip holds sample at
 // with up to a second before it when at >= 0, and is drawn anywhere
@@ -667,9 +631,6 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 	if !(o.Dropout >= 0 && o.Dropout <= 0.9) {
 		return nil, fmt.Errorf("train: dropout %g is not in [0, 0.9]", o.Dropout)
 	}
-	if !(o.Partial >= 0 && o.Partial < 1) {
-		return nil, fmt.Errorf("train: partial share %g is not in [0, 1)", o.Partial)
-	}
 	start := time.Now()
 	r := rand.New(rand.NewPCG(o.Seed, 0x5eed))
 	m := nn.NewModel(o.Word, o.Config)
@@ -773,8 +734,6 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 						cs := d.Aux[k].Clips
 						ex = gens[w].positive(wr, cs[wr.IntN(len(cs))], true)
 						ex.pos, ex.aux = false, k+1
-					case o.Partial > 0 && wr.Float64() < o.Partial:
-						ex = gens[w].partial(wr, d.Pos[wr.IntN(len(d.Pos))])
 					case wr.Float64() < 0.1:
 						ex = gens[w].negative(wr, nil, -1)
 					case len(hard) > 0 && wr.Float64() < hardShare:

@@ -395,7 +395,6 @@ func TestMainErrors(t *testing.T) {
 	for _, c := range []struct{ flag, val string }{
 		{"--mic", "1.5"}, {"--mic", "-0.1"}, {"--mic", "NaN"},
 		{"--dropout", "0.95"}, {"--dropout", "-0.1"}, {"--dropout", "NaN"},
-		{"--partial", "1"}, {"--partial", "-0.1"}, {"--partial", "NaN"},
 	} {
 		if err := Main(context.Background(), []string{"--word", "x", c.flag, c.val, "--pos", ".", "--neg", ".", "--out", "x.wgm"}, &out, &errb); err == nil || !strings.Contains(err.Error(), c.flag) {
 			t.Errorf("%s %s: %v", c.flag, c.val, err)
@@ -995,54 +994,14 @@ func TestScoreFrames(t *testing.T) {
 // TestTrainDropout trains with and without --dropout from one seed: the
 // flag reaches the trainer (the weights differ), and the run with it
 // still writes a model that loads.
-// TestPartialCut: a partial-word negative is silence, then the word from
-// a cut between partialLo and partialHi of it to at most 0.7 s after it,
-// sample for sample; the span returned is what is left of the word.
-func TestPartialCut(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 4))
-	x := make([]float32, 3*SampleRate)
-	for i := range x {
-		x[i] = float32(i + 1) // every sample tells where it came from
-	}
-	c := &clip{x: x, on: SampleRate, off: SampleRate + 8000}
-	for range 200 {
-		y, on, off := partialCut(r, c)
-		if on < SampleRate/10 || on > SampleRate || !slices.Equal(y[:on], make([]float32, on)) {
-			t.Fatalf("%d samples of silence before the cut, or not silent", on)
-		}
-		cut := int(y[on]) - 1
-		if w := float64(cut-c.on) / float64(c.off-c.on); w < partialLo || w > partialHi {
-			t.Fatalf("cut at %.3f of the word", w)
-		}
-		if off != on+c.off-cut {
-			t.Fatalf("span ends at %d, the word at %d", off, on+c.off-cut)
-		}
-		for i, v := range y[on:] {
-			if int(v) != cut+i+1 {
-				t.Fatalf("sample %d after the cut is %v, want %d", i, v, cut+i+1)
-			}
-		}
-		if after := len(y) - off; after < SampleRate*35/100 || after > SampleRate*7/10 {
-			t.Fatalf("%d samples after the word", after)
-		}
-	}
-	// A word that ends the recording keeps no context after it.
-	c.off = len(x)
-	if y, _, off := partialCut(r, c); off != len(y) {
-		t.Fatalf("span ends at %d of %d", off, len(y))
-	}
-}
-
-// TestTrainDropoutAndPartial: --dropout and --partial each change the
-// weights a seed trains.
-func TestTrainDropoutAndPartial(t *testing.T) {
+func TestTrainDropout(t *testing.T) {
 	dir := t.TempDir()
 	pos, neg := corpus(t, dir, 4, 8, 8)
 	args := []string{"--word", "chirp", "--channels", "8", "--pos", pos, "--neg", neg,
 		"--steps", "4", "--batch", "4", "--quiet", "--val", "30"}
 	var so, se bytes.Buffer
-	models := make([]*nn.Model, 3)
-	for i, extra := range [][]string{nil, {"--dropout", "0.3"}, {"--partial", "0.3"}} {
+	models := make([]*nn.Model, 2)
+	for i, extra := range [][]string{nil, {"--dropout", "0.3"}} {
 		out := filepath.Join(dir, strconv.Itoa(i)+".wgm")
 		if err := Main(context.Background(), append(append(slices.Clone(args), extra...), "--out", out), &so, &se); err != nil {
 			t.Fatal(err, se.String())
@@ -1055,8 +1014,5 @@ func TestTrainDropoutAndPartial(t *testing.T) {
 	}
 	if slices.Equal(models[0].Params, models[1].Params) {
 		t.Fatal("--dropout 0.3 trained the same weights as no dropout")
-	}
-	if slices.Equal(models[0].Params, models[2].Params) {
-		t.Fatal("--partial 0.3 trained the same weights as without it")
 	}
 }
