@@ -403,7 +403,7 @@ func (g *gen) negative(r *rand.Rand, c *clip, at int) example {
 // random clips seldom land on the few syllables that sound like the word,
 // and false alarms per hour are made of exactly those. (A share of 0.3
 // mined from a quarter in left over twice the misses at 0.1 FA/h on the
-// bench.)
+// bench; 0.7 was no better on held-out speakers: models/README.md.)
 const (
 	hardShare = 0.5
 	hardKeep  = 10 // percent of the training negatives
