@@ -32,7 +32,13 @@
 # for computer and alexa-synth, tts-corpus.sh's festival voices of thirteen
 # real speakers (festvox/: the word as positives, the other word, near
 # misses and phrases as negatives): a trial that two seeds did not keep
-# (models/README.md). computer and alexa-synth hear half their training
+# (models/README.md). MBROLA=1 adds, for computer and alexa-synth,
+# tts-corpus.sh's MBROLA diphone voices of eleven real speakers (mbrola/,
+# 40 clips per voice and word, and as many negatives per voice: the word
+# as positives, the other word, near misses and phrases as negatives): a
+# trial in which alexa-synth missed fewer real speakers in quiet from
+# 0.5 FA/h up, but not in noise nor at 0.1 FA/h (models/README.md).
+# computer and alexa-synth hear half their training
 # examples through microphone responses measured from real recordings
 # (`train --mic 0.5 --mic-from --mic-ref`): the spectral shapes of the
 # crowd's real recordings of CORPUS/dev/neg/keywords less those of the same
@@ -84,10 +90,12 @@
 # a trial), DROPOUT_ALEXA (0; P: alexa trained with `train --dropout P`,
 # a trial), SCORE_FRAMES_COMPUTER (train --score-frames for computer and
 # alexa-synth: 4, the mean of four frames' logits; 3 is the recipe before
-# 2026-12-05 and alexa's; models/README.md), MIC_SYNTH (0.5) and MIC_FROM
-# (1; both above). The corpora are built when missing
-# (../shared/bench/corpus/build-dev.sh and scripts/tts-corpus.sh, which
-# apt-get install their tools when run as root).
+# 2026-12-05 and alexa's; models/README.md), MIC_SYNTH (0.5), MIC_FROM
+# (1; both above) and MBROLA (0, above; TTS_MBROLA sets its clips, 40).
+# The corpora are built when missing (../shared/bench/corpus/build-dev.sh
+# and scripts/tts-corpus.sh, which apt-get install their tools when run
+# as root; for the MBROLA voices, it adds Debian's contrib and non-free
+# sections to apt's sources first, with a message).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -128,7 +136,14 @@ if [ "${FESTVOX:-0}" = 1 ]; then
   fest_neg=(--neg "$CORPUS/tts/festvox/neg" --neg "$CORPUS/tts/festvox/pos/WORD")
   fest_dirs=("$CORPUS/tts/festvox/pos/alexa" "$CORPUS/tts/festvox/pos/computer" "$CORPUS/tts/festvox/neg")
 fi
-TTS_NEAR=$tts_near TTS_FESTVOX=$tts_fest scripts/tts-corpus.sh "$CORPUS/tts" alexa computer
+tts_mb=0 mb_pos=() mb_neg=() mb_dirs=()
+if [ "${MBROLA:-0}" = 1 ] && [[ " ${words[*]} " =~ \ (computer|alexa-synth)\  ]]; then
+  tts_mb=${TTS_MBROLA:-40}
+  mb_pos=(--pos "$CORPUS/tts/mbrola/pos/WORD")
+  mb_neg=(--neg "$CORPUS/tts/mbrola/neg" --neg "$CORPUS/tts/mbrola/pos/WORD")
+  mb_dirs=("$CORPUS/tts/mbrola/pos/alexa" "$CORPUS/tts/mbrola/pos/computer" "$CORPUS/tts/mbrola/neg")
+fi
+TTS_NEAR=$tts_near TTS_FESTVOX=$tts_fest TTS_MBROLA=$tts_mb scripts/tts-corpus.sh "$CORPUS/tts" alexa computer
 # The auxiliary words' synthesized half (unless AUX=0), for the
 # synthesized-only recipe: 150 espeak-ng clips of each and the flite and
 # festival ones.
@@ -145,12 +160,12 @@ scripts/neg-corpus.sh "$CORPUS/neg"
 echo "train-models: corpus digests (scripts/corpus-digest.sh):"
 scripts/corpus-digest.sh "$CORPUS/dev/pos/alexa/dev" "$CORPUS/tts/pos/alexa" "$CORPUS/tts/pos/computer" \
   "$CORPUS/tts/neg" "$CORPUS/dev/neg/keywords" "$CORPUS/neg/real" "$CORPUS/neg/music" \
-  "$CORPUS/calib" "$CORPUS/dev/neg/speech/dev" "${fest_dirs[@]}" "${aux_dirs[@]}"
+  "$CORPUS/calib" "$CORPUS/dev/neg/speech/dev" "${fest_dirs[@]}" "${mb_dirs[@]}" "${aux_dirs[@]}"
 # ...and the versions of the tools that made them: the digests say which
 # folder differs, these say whether a package update is why.
 echo "train-models: corpus tools (dpkg-query):"
 # (Every festival voice installed, whether or not FESTVOX asked for them.)
-dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\n' espeak-ng espeak-ng-data flite festival 'festvox-*' sox ffmpeg 2>/dev/null |
+dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\n' espeak-ng espeak-ng-data flite festival 'festvox-*' mbrola 'mbrola-*' sox ffmpeg 2>/dev/null |
   awk '$1 == "ii" {print "  " $2 " " $3}' || true
 
 # The real negatives train --val holds out (the same seed and split for
@@ -181,8 +196,8 @@ synth_only() {
   [ "$MIC_FROM" = 0 ] || mic+=(--mic-from "$CORPUS/dev/neg/keywords" --mic-ref "$CORPUS/tts-aux/pos")
   [ "${AUX:-1}" = 1 ] && aux_flags "$2"
   $WAKEGATE train --word "$1" --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_COMPUTER:-5000}" --channels "${CHANNELS_COMPUTER:-64}" --nets "${NETS_COMPUTER:-2}" --score-frames "${SCORE_FRAMES_COMPUTER:-4}" "${mic[@]}" "${aux[@]}" \
-    --pos "$CORPUS/tts/pos/$1" "${fest_pos[@]/WORD/$1}" \
-    --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/$2" "${fest_neg[@]/WORD/$2}" \
+    --pos "$CORPUS/tts/pos/$1" "${fest_pos[@]/WORD/$1}" "${mb_pos[@]/WORD/$1}" \
+    --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/$2" "${fest_neg[@]/WORD/$2}" "${mb_neg[@]/WORD/$2}" \
     --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \
     --out "$3"
 }

@@ -27,19 +27,31 @@
 #                    packages): the words as each language spells them,
 #                    and near misses and everyday phrases in each voice's
 #                    language; a trial that was not kept (models/README.md)
+#   mbrola/pos/WORD/*.wav, mbrola/neg/*.wav
+#                    when TTS_MBROLA > 0: espeak-ng driving MBROLA's
+#                    diphone voices of eleven real speakers (three US,
+#                    one British, six German and one Dutch speaker, all
+#                    reading English): the words, and near misses and
+#                    phrases in the same voices as negatives
 #
 # Missing packages (espeak-ng, flite, festival, festvox-kallpc16k, sox, and
-# the festvox voices when asked for) are installed with apt-get when run as
-# root. Choices are seeded (TTS_SEED, default 1), so the same package
-# versions give the same files. Finished files are kept: rerunning only
-# fills gaps, and remakes files whose job line changed.
+# the festvox and MBROLA voices when asked for) are installed with apt-get
+# when run as root. The MBROLA voices are in Debian's contrib and non-free
+# sections: on Debian, when apt's sources do not name both, a source for
+# them is added as /etc/apt/sources.list.d/wakegate-mbrola.sources (with a
+# message). Their licence allows synthesis with the mbrola program and
+# free redistribution, and forbids selling them. Choices are seeded
+# (TTS_SEED, default 1), so the same package versions give the same files.
+# Finished files are kept: rerunning only fills gaps, and remakes files
+# whose job line changed.
 #
 # Environment: TTS_SEED, TTS_POS (espeak-ng clips per word, default 600),
 # TTS_NEG (random phrases, default 1500), TTS_NEAR (alexa's pseudo-words,
 # default 0; bench/train-models.sh asks for 700 with NEAR_ALEXA=1),
 # TTS_FESTVOX (festvox clips per voice and word, and negatives per voice;
 # default 0, none: a trial that was not kept; FESTVOX=1 bench/train-models.sh
-# asks for 40), TTS_LIST (1: print the job list and stop,
+# asks for 40), TTS_MBROLA (MBROLA clips per voice and word, and negatives
+# per voice; default 0), TTS_LIST (1: print the job list and stop,
 # synthesizing nothing and needing no TTS tools), TTS_JOBS (default nproc).
 set -euo pipefail
 
@@ -54,6 +66,7 @@ seed=${TTS_SEED:-1}
 npos=${TTS_POS:-600}
 nneg=${TTS_NEG:-1500}
 nfest=${TTS_FESTVOX:-0}
+nmb=${TTS_MBROLA:-0}
 jobs=${TTS_JOBS:-$(nproc)}
 
 . "$(dirname "$0")/tts-lib.sh"
@@ -242,6 +255,69 @@ if [ "$nfest" -gt 0 ]; then
   done >>"$jobsfile"
 fi
 
+# MBROLA's diphone voices, each cut from one real speaker's recordings,
+# driven by espeak-ng (its "mb-de1-en" reads English with German diphones):
+# the shipped computer model, trained on espeak-ng's formant voices and
+# five flite and festival talkers, scored below 0.11 on all eleven saying
+# "computer" (models/README.md). Near misses and phrases in the same
+# voices keep the voice itself from telling a positive. A synthesized-only
+# alexa trained with them missed fewer real speakers in quiet from 0.5
+# false alarms an hour up, but not in noise nor at 0.1 (models/README.md),
+# so they are made on request. Their own seed, so the job lines above are
+# the same with or without them.
+if [ "$nmb" -gt 0 ]; then
+  # VOICE (espeak-ng) PACKAGE
+  mbv=("mb-us1 mbrola-us1" "mb-us2 mbrola-us2" "mb-us3 mbrola-us3" "mb-en1 mbrola-en1"
+    "mb-de1-en mbrola-de1" "mb-de2-en mbrola-de2" "mb-de3-en mbrola-de3" "mb-de4-en mbrola-de4"
+    "mb-de5-en mbrola-de5" "mb-de6-en mbrola-de6" "mb-nl2-en mbrola-nl2")
+  if [ "$list" != 1 ]; then
+    need=()
+    command -v mbrola >/dev/null || need+=(mbrola)
+    for m in "${mbv[@]}"; do
+      read -r _ pkg <<<"$m"
+      [ -d "/usr/share/mbrola/${pkg#mbrola-}" ] || need+=("$pkg")
+    done
+    [ ${#need[@]} -eq 0 ] || tts_nonfree tts-corpus
+    tts_install tts-corpus "${need[@]}"
+  fi
+  RANDOM=$((seed + 104729))
+  mb_job() { # file voice text
+    # 110-190 words per minute, pitch 25-75: MBROLA's voices keep their
+    # speaker's timbre over that range and break up beyond it.
+    printf '%s\tespeak\t%s\t%s\t%s\t%s\n' "$1" "$2" $((110 + RANDOM % 81)) $((25 + RANDOM % 51)) "$3"
+  }
+  mkdir -p "$out/mbrola/neg"
+  for m in "${mbv[@]}"; do
+    read -r v _ <<<"$m"
+    for w in "${words[@]}"; do
+      mkdir -p "$out/mbrola/pos/$w"
+      W="$(tr '[:lower:]' '[:upper:]' <<<"${w:0:1}")${w:1}"
+      forms=("$w" "$W." "$W!" "$W?" "$W," "$w.")
+      for i in $(seq 1 "$nmb"); do
+        t=${forms[RANDOM % ${#forms[@]}]}
+        if [ $((RANDOM % 5)) = 0 ]; then t="$W, ${requests[RANDOM % ${#requests[@]}]}"; fi
+        mb_job "$out/mbrola/pos/$w/${v}_$i.wav" "$v" "$t"
+      done
+    done
+    for i in $(seq 1 "$nmb"); do
+      t=""
+      # Drawn here, not inside $(...): a subshell reseeds RANDOM.
+      k=$((1 + RANDOM % 3))
+      for _ in $(seq 1 "$k"); do
+        # A near miss or four words of the phrase vocabulary.
+        if [ $((RANDOM % 2)) = 0 ]; then
+          c=${confusables[RANDOM % ${#confusables[@]}]}
+          for w in "${words[@]}"; do [ "${c,,}" = "${w,,}" ] && c=hello; done
+        else
+          c="${vocab[RANDOM % ${#vocab[@]}]} ${vocab[RANDOM % ${#vocab[@]}]} ${vocab[RANDOM % ${#vocab[@]}]} ${vocab[RANDOM % ${#vocab[@]}]}"
+        fi
+        t="${t:+$t, }$c"
+      done
+      mb_job "$out/mbrola/neg/${v}_$i.wav" "$v" "$t"
+    done
+  done >>"$jobsfile"
+fi
+
 if [ "$list" = 1 ]; then
   cat "$jobsfile"
   exit 0
@@ -253,6 +329,6 @@ cp "$jobsfile" "$out/jobs.tsv" # what each file says, and with which voice
 tr '\n' '\0' <"$jobsfile" | TTS_PAD=0.3 xargs -0 -P "$jobs" -I{} bash -c 'tts_synth "$1"' _ {}
 find "$out" -name '*.tmp.wav' -delete
 # Counted from the job list, not the folders: files of an earlier list
-# (festvox voices no longer asked for) are not part of this corpus.
+# (festvox or MBROLA voices no longer asked for) are not part of this corpus.
 npos_made=$(cut -f1 "$jobsfile" | grep -c '/pos/' || true)
 echo "tts-corpus: $npos_made positives, $(($(wc -l <"$jobsfile") - npos_made)) negatives in $out"

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -199,5 +200,114 @@ func TestTTSCorpusJobs(t *testing.T) {
 		if !strings.Contains(strings.Join(full, "\n"), want) {
 			t.Errorf("no job line with %q", want)
 		}
+	}
+}
+
+func TestTTSCorpusMbrolaJobs(t *testing.T) {
+	full := jobList(t, "TTS_FESTVOX=2", "TTS_MBROLA=3")
+	if again := jobList(t, "TTS_FESTVOX=2", "TTS_MBROLA=3"); strings.Join(again, "\n") != strings.Join(full, "\n") {
+		t.Fatal("two runs with the same seed gave different job lists")
+	}
+	// The MBROLA voices come after everything else, festvox included, and
+	// leave those lines as they were.
+	before := jobList(t, "TTS_FESTVOX=2")
+	if len(full) <= len(before) || strings.Join(full[:len(before)], "\n") != strings.Join(before, "\n") {
+		t.Fatalf("with MBROLA voices the first %d lines changed", len(before))
+	}
+	voices := map[string]int{}
+	for _, l := range full[len(before):] {
+		f := strings.Split(l, "\t")
+		if len(f) != 6 || f[1] != "espeak" || !strings.HasPrefix(f[2], "mb-") {
+			t.Fatalf("MBROLA job line %q: want 6 fields, espeak, an mb- voice", l)
+		}
+		voices[f[2]]++
+		words := strings.FieldsFunc(strings.ToLower(f[5]), func(r rune) bool { return !unicode.IsLetter(r) })
+		has := func(w string) bool { return slices.Contains(words, w) }
+		switch {
+		case strings.HasPrefix(f[0], "OUT/mbrola/pos/alexa/"+f[2]+"_"):
+			if !has("alexa") || has("computer") {
+				t.Errorf("alexa positive %q", l)
+			}
+		case strings.HasPrefix(f[0], "OUT/mbrola/pos/computer/"+f[2]+"_"):
+			if !has("computer") || has("alexa") {
+				t.Errorf("computer positive %q", l)
+			}
+		case strings.HasPrefix(f[0], "OUT/mbrola/neg/"+f[2]+"_"):
+			if has("alexa") || has("computer") {
+				t.Errorf("negative says a wake word: %q", l)
+			}
+		default:
+			t.Errorf("MBROLA file not named after its voice and folder: %q", l)
+		}
+		if s, p := f[3], f[4]; s < "110" || s > "190" || len(s) != 3 || p < "25" || p > "75" || len(p) != 2 {
+			t.Errorf("speed %s or pitch %s out of range: %q", s, p, l)
+		}
+	}
+	// Eleven voices, each with 3 clips per word and 3 negatives.
+	if len(voices) != 11 {
+		t.Errorf("MBROLA voices = %d (%v), want 11", len(voices), voices)
+	}
+	for v, n := range voices {
+		if n != 9 {
+			t.Errorf("voice %s has %d clips, want 9", v, n)
+		}
+	}
+}
+
+func TestTTSNonfree(t *testing.T) {
+	dir := t.TempDir()
+	apt := filepath.Join(dir, "apt")
+	osr := filepath.Join(dir, "os-release")
+	write := func(p, s string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := []string{"TTS_APT=" + apt, "TTS_OS_RELEASE=" + osr}
+	added := filepath.Join(apt, "sources.list.d", "wakegate-mbrola.sources")
+
+	// Sources that name both sections already: nothing to do, as anyone.
+	write(filepath.Join(apt, "sources.list"), "deb http://deb.debian.org/debian bookworm main contrib non-free\n")
+	if _, stderr, err := libEnv(env, `tts_nonfree tts-corpus`); err != nil || stderr != "" {
+		t.Fatalf("both sections named: err %v, stderr %q", err, stderr)
+	}
+	if _, err := os.Stat(added); err == nil {
+		t.Fatal("both sections named: a source was added")
+	}
+
+	// Main only (non-free-firmware is another section).
+	write(filepath.Join(apt, "sources.list"), "deb http://deb.debian.org/debian bookworm main non-free-firmware\n")
+	write(osr, "ID=ubuntu\nVERSION_CODENAME=noble\n")
+	_, stderr, err := libEnv(env, `tts_nonfree tts-corpus`)
+	if err == nil || !strings.Contains(stderr, "contrib and non-free") {
+		t.Errorf("not Debian: err %v, stderr %q; want a failure naming the sections", err, stderr)
+	}
+	write(osr, "ID=debian\nVERSION_CODENAME=trixie\n")
+	_, stderr, err = libEnv(env, `tts_nonfree tts-corpus`)
+	if os.Geteuid() != 0 {
+		if err == nil || !strings.Contains(stderr, "contrib and non-free") {
+			t.Errorf("not root: err %v, stderr %q; want a failure naming the sections", err, stderr)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("as root on Debian: %v\n%s", err, stderr)
+	}
+	got, err := os.ReadFile(added)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Suites: trixie\n", "Components: contrib non-free\n", "Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n"} {
+		if !strings.Contains(string(got), want) {
+			t.Errorf("added source lacks %q:\n%s", want, got)
+		}
+	}
+	// Now the sources name both: a second call adds nothing and says nothing.
+	if _, stderr, err := libEnv(env, `tts_nonfree tts-corpus`); err != nil || stderr != "" {
+		t.Errorf("second call: err %v, stderr %q", err, stderr)
 	}
 }
