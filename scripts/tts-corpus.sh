@@ -151,6 +151,22 @@ for i in $(seq 1 "$nneg"); do
   esac
 done >>"$jobsfile"
 
+# en_filler: into c, an English near miss (never a wake word itself) or
+# four words of the phrase vocabulary, for the festvox and MBROLA voices'
+# negatives. Called as a command, not inside $(...), so that its draws
+# advance the list's RANDOM.
+en_filler() {
+  if [ $((RANDOM % 2)) = 0 ]; then
+    c=${confusables[RANDOM % ${#confusables[@]}]}
+    local w
+    for w in "${words[@]}"; do
+      if [ "${c,,}" = "${w,,}" ]; then c=hello; fi
+    done
+  else
+    c="${vocab[RANDOM % ${#vocab[@]}]} ${vocab[RANDOM % ${#vocab[@]}]} ${vocab[RANDOM % ${#vocab[@]}]} ${vocab[RANDOM % ${#vocab[@]}]}"
+  fi
+}
+
 # Pseudo-words shaped like "alexa" in other languages' sounds: what the
 # networks wake on among unseen real voices is words such as Belarusian
 # "Курыца" and "Палова", not English near misses (models/README.md).
@@ -237,13 +253,7 @@ if [ "$nfest" -gt 0 ]; then
       k=$((1 + RANDOM % 3))
       for _ in $(seq 1 "$k"); do
         if [ "$lang" = en ]; then
-          # A near miss or four words of the phrase vocabulary.
-          if [ $((RANDOM % 2)) = 0 ]; then
-            c=${confusables[RANDOM % ${#confusables[@]}]}
-            for w in "${words[@]}"; do [ "${c,,}" = "${w,,}" ] && c=hello; done
-          else
-            c="${vocab[RANDOM % ${#vocab[@]}]} ${vocab[RANDOM % ${#vocab[@]}]} ${vocab[RANDOM % ${#vocab[@]}]} ${vocab[RANDOM % ${#vocab[@]}]}"
-          fi
+          en_filler
         else
           IFS='|' read -r -a ns <<<"${said[$lang]}"
           c=${ns[RANDOM % ${#ns[@]}]}
@@ -304,13 +314,7 @@ if [ "$nmb" -gt 0 ]; then
       # Drawn here, not inside $(...): a subshell reseeds RANDOM.
       k=$((1 + RANDOM % 3))
       for _ in $(seq 1 "$k"); do
-        # A near miss or four words of the phrase vocabulary.
-        if [ $((RANDOM % 2)) = 0 ]; then
-          c=${confusables[RANDOM % ${#confusables[@]}]}
-          for w in "${words[@]}"; do [ "${c,,}" = "${w,,}" ] && c=hello; done
-        else
-          c="${vocab[RANDOM % ${#vocab[@]}]} ${vocab[RANDOM % ${#vocab[@]}]} ${vocab[RANDOM % ${#vocab[@]}]} ${vocab[RANDOM % ${#vocab[@]}]}"
-        fi
+        en_filler
         t="${t:+$t, }$c"
       done
       mb_job "$out/mbrola/neg/${v}_$i.wav" "$v" "$t"
