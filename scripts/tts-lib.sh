@@ -28,7 +28,7 @@ tts_install() {
 }
 
 # tts_nonfree NAME: makes apt see Debian's contrib and non-free sections,
-# where the MBROLA program and voices are, when no source of apt's names
+# where the MBROLA program and voices are, when apt's sources do not name
 # both: as root on Debian it adds TTS_APT/sources.list.d/wakegate-mbrola.sources
 # (TTS_APT: default /etc/apt) for the release /etc/os-release names, and
 # says so; otherwise it says what to enable and exits.
