@@ -100,14 +100,25 @@ festival_job() { # file text
 
 requests=("what time is it" "play some music" "turn off the lights" "what's the weather"
   "set a timer for ten minutes" "stop" "volume up" "tell me a joke")
+# word_forms WORD: into W and forms, the word capitalised and the ways a
+# clip writes it ("alexa", "Alexa!", ...).
+word_forms() {
+  W="$(tr '[:lower:]' '[:upper:]' <<<"${1:0:1}")${1:1}"
+  forms=("$1" "$W." "$W!" "$W?" "$W," "$1.")
+}
+# wake_text: into t, one of forms, and in one clip of five the word
+# followed by a request, as people talk to devices. Called as a command,
+# not inside $(...), so that its draws advance the list's RANDOM.
+wake_text() {
+  t=${forms[RANDOM % ${#forms[@]}]}
+  if [ $((RANDOM % 5)) = 0 ]; then t="$W, ${requests[RANDOM % ${#requests[@]}]}"; fi
+  return 0
+}
 for w in "${words[@]}"; do
   mkdir -p "$out/pos/$w"
-  W="$(tr '[:lower:]' '[:upper:]' <<<"${w:0:1}")${w:1}"
-  forms=("$w" "$W." "$W!" "$W?" "$W," "$w.")
+  word_forms "$w"
   for i in $(seq 1 "$npos"); do
-    t=${forms[RANDOM % ${#forms[@]}]}
-    # One clip in five continues with a request, as people talk to devices.
-    if [ $((RANDOM % 5)) = 0 ]; then t="$W, ${requests[RANDOM % ${#requests[@]}]}"; fi
+    wake_text
     espeak_job "$out/pos/$w/espeak_$i.wav" "$t"
   done
   for i in $(seq 1 $((npos / 6))); do
@@ -301,11 +312,9 @@ if [ "$nmb" -gt 0 ]; then
     read -r v _ <<<"$m"
     for w in "${words[@]}"; do
       mkdir -p "$out/mbrola/pos/$w"
-      W="$(tr '[:lower:]' '[:upper:]' <<<"${w:0:1}")${w:1}"
-      forms=("$w" "$W." "$W!" "$W?" "$W," "$w.")
+      word_forms "$w"
       for i in $(seq 1 "$nmb"); do
-        t=${forms[RANDOM % ${#forms[@]}]}
-        if [ $((RANDOM % 5)) = 0 ]; then t="$W, ${requests[RANDOM % ${#requests[@]}]}"; fi
+        wake_text
         mb_job "$out/mbrola/pos/$w/${v}_$i.wav" "$v" "$t"
       done
     done
