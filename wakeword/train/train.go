@@ -419,34 +419,25 @@ func mine(nets []*seqNet, gens []*gen, m *nn.Model, negs []*clip) ([]hardNeg, fl
 	score := make([]float32, len(negs))
 	at := make([]int, len(negs))
 	hop := m.Config.HopSamples
-	var wg sync.WaitGroup
-	for w := range nets {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			g := gens[w]
-			for i := w; i < len(negs); i += len(nets) {
-				c := negs[i]
-				gain := float32(dbToAmp(-30) / (rms(c.x[c.on:max(c.off, c.on+1)]) + 1e-9))
-				// Dither seeded by the clip keeps digital silence off the
-				// log floor, as in training, and the result reproducible.
-				dr := rand.New(rand.NewPCG(uint64(i), 0xd17e))
-				dither := dbToAmp((ditherLo + ditherHi) / 2)
-				x := make([]float32, len(c.x))
-				for j, v := range c.x {
-					x[j] = gain*v + float32(dither*dr.NormFloat64())
-				}
-				z := nets[w].forward(m.Params, g.features(x, plain))
-				score[i] = float32(math.Inf(-1))
-				for t, v := range z {
-					if v > score[i] {
-						score[i], at[i] = v, (t+g.s0)*hop
-					}
-				}
+	forEach(len(negs), len(nets), func(w, i int) {
+		c := negs[i]
+		gain := float32(dbToAmp(-30) / (rms(c.x[c.on:max(c.off, c.on+1)]) + 1e-9))
+		// Dither seeded by the clip keeps digital silence off the log
+		// floor, as in training, and the result reproducible.
+		dr := rand.New(rand.NewPCG(uint64(i), 0xd17e))
+		dither := dbToAmp((ditherLo + ditherHi) / 2)
+		x := make([]float32, len(c.x))
+		for j, v := range c.x {
+			x[j] = gain*v + float32(dither*dr.NormFloat64())
+		}
+		z := nets[w].forward(m.Params, gens[w].features(x, plain))
+		score[i] = float32(math.Inf(-1))
+		for t, v := range z {
+			if v > score[i] {
+				score[i], at[i] = v, (t+gens[w].s0)*hop
 			}
-		}(w)
-	}
-	wg.Wait()
+		}
+	})
 	idx := make([]int, len(negs))
 	for i := range idx {
 		idx[i] = i
@@ -818,7 +809,7 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 			progress(o.Progress, step, o.Steps, lossSum/float64(max(lossN, 1)), time.Since(start), o.PlainProgress)
 		}
 		if step%o.ValEvery == 0 || step == o.Steps {
-			vs := validate(nets[0], m, val)
+			vs := validate(nets, m, val)
 			tl := lossSum / float64(lossN)
 			if res.FirstLoss == 0 {
 				res.FirstLoss = tl
@@ -852,9 +843,9 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 		fmt.Fprintln(o.Progress)
 	}
 	copy(m.Params, best)
-	res.Calib = calibrate(nets[0], m, val, d, gens[0])
+	res.Calib = calibrate(nets, gens, m, val, d)
 	res.Model = m
-	res.Val = validate(nets[0], m, val)
+	res.Val = validate(nets, m, val)
 	res.Steps = o.Steps
 	res.Duration = time.Since(start)
 	return res, nil
@@ -897,21 +888,31 @@ func progress(w io.Writer, step, total int, loss float64, el time.Duration, plai
 // the best score of each (what a detector would compare with its
 // threshold: the frames' logits averaged as m.Smooth does) and the mean
 // loss (of the frames' own logits, which training fits).
-func clipScores(n *seqNet, m *nn.Model, val []example) (pos, neg []float64, loss float64) {
-	var dz, sm []float32
-	for _, ex := range val {
-		z := n.forward(m.Params, ex.x)
-		if cap(dz) < len(z) {
-			dz = make([]float32, len(z))
+func clipScores(nets []*seqNet, m *nn.Model, val []example) (pos, neg []float64, loss float64) {
+	// Each example's figures go to its own slot and are gathered in order
+	// afterwards, so the result is the same to the bit for any number of
+	// workers.
+	best := make([]float32, len(val))
+	losses := make([]float64, len(val))
+	dzs := make([][]float32, len(nets))
+	sms := make([][]float32, len(nets))
+	forEach(len(val), len(nets), func(w, i int) {
+		ex := val[i]
+		z := nets[w].forward(m.Params, ex.x)
+		if cap(dzs[w]) < len(z) {
+			dzs[w] = make([]float32, len(z))
 		}
-		dz = dz[:len(z)]
-		loss += lossGrad(ex, z, dz)
-		sm = m.Smooth(sm, z)
-		best := float32(math.Inf(-1))
-		for _, v := range sm {
-			best = max(best, v)
+		losses[i] = lossGrad(ex, z, dzs[w][:len(z)])
+		sms[w] = m.Smooth(sms[w], z)
+		b := float32(math.Inf(-1))
+		for _, v := range sms[w] {
+			b = max(b, v)
 		}
-		s := float64(nn.Sigmoid(best))
+		best[i] = b
+	})
+	for i, ex := range val {
+		loss += losses[i]
+		s := float64(nn.Sigmoid(best[i]))
 		if ex.pos {
 			pos = append(pos, s)
 		} else {
@@ -921,8 +922,26 @@ func clipScores(n *seqNet, m *nn.Model, val []example) (pos, neg []float64, loss
 	return pos, neg, loss / float64(max(len(val), 1))
 }
 
-func validate(n *seqNet, m *nn.Model, val []example) ValStats {
-	pos, neg, loss := clipScores(n, m, val)
+// forEach calls f(w, i) for i in [0, n) on workers goroutines, worker w
+// taking i = w, w+workers, ...: a fixed assignment, so that work which
+// keeps per-worker state gives the same results however the goroutines
+// are scheduled.
+func forEach(n, workers int, f func(w, i int)) {
+	var wg sync.WaitGroup
+	for w := range max(workers, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += max(workers, 1) {
+				f(w, i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func validate(nets []*seqNet, m *nn.Model, val []example) ValStats {
+	pos, neg, loss := clipScores(nets, m, val)
 	vs := ValStats{Loss: loss}
 	vs.MissAt = share(pos, func(s float64) bool { return s < 0.5 })
 	vs.FPAt = share(neg, func(s float64) bool { return s >= 0.5 })
@@ -974,16 +993,18 @@ func share(xs []float64, f func(float64) bool) float64 {
 // held-out negatives) and its timing figures: the median word length of
 // the training positives and the median delay from the word's end to the
 // first frame over the threshold on held-out positives.
-func calibrate(n *seqNet, m *nn.Model, val []example, d *Data, g *gen) Calibration {
+func calibrate(nets []*seqNet, gens []*gen, m *nn.Model, val []example, d *Data) Calibration {
 	// Each held-out negative clip is heard whole and clean, from a fresh
 	// state, as a detector would hear it. Long recordings come as 4 s
 	// pieces; an event cut by a piece boundary may count twice, which errs
 	// strict.
-	var logits [][]float32
+	logits := make([][]float32, len(d.ValNeg))
+	forEach(len(d.ValNeg), len(nets), func(w, i int) {
+		z := nets[w].forward(m.Params, gens[w].features(d.ValNeg[i].x, plain))
+		logits[i] = m.Smooth(nil, z)
+	})
 	var samples int
 	for _, c := range d.ValNeg {
-		z := n.forward(m.Params, g.features(c.x, plain))
-		logits = append(logits, m.Smooth(nil, z))
 		samples += len(c.x)
 	}
 	perSecond := (SampleRate + m.Config.HopSamples - 1) / m.Config.HopSamples
@@ -997,21 +1018,32 @@ func calibrate(n *seqNet, m *nn.Model, val []example, d *Data, g *gen) Calibrati
 	if len(lens) > 0 {
 		m.WordSamples = int32(lens[len(lens)/2])
 	}
-	var lags []int
 	hop := m.Config.HopSamples
 	s0 := (m.Config.WindowSamples + hop - 1) / hop
-	for _, ex := range val {
+	// The lag of each held-out positive, or -1 << 62 where no frame
+	// reaches the threshold; gathered in order below.
+	const none = -1 << 62
+	lag := make([]int, len(val))
+	forEach(len(val), len(nets), func(w, i int) {
+		lag[i] = none
+		ex := val[i]
 		if !ex.pos {
-			continue
+			return
 		}
-		z := m.Smooth(nil, n.forward(m.Params, ex.x))
+		z := m.Smooth(nil, nets[w].forward(m.Params, ex.x))
 		for t, v := range z {
 			if nn.Sigmoid(v) >= m.Threshold {
 				// The word ended about 0.3 s before hi (see positive).
 				wordEnd := (ex.hi+s0)*hop - SampleRate*3/10
-				lags = append(lags, (t+s0)*hop-wordEnd)
+				lag[i] = (t+s0)*hop - wordEnd
 				break
 			}
+		}
+	})
+	var lags []int
+	for _, l := range lag {
+		if l != none {
+			lags = append(lags, l)
 		}
 	}
 	slices.Sort(lags)

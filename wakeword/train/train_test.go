@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -1014,5 +1015,64 @@ func TestTrainDropout(t *testing.T) {
 	}
 	if slices.Equal(models[0].Params, models[1].Params) {
 		t.Fatal("--dropout 0.3 trained the same weights as no dropout")
+	}
+}
+
+// Validation, calibration and mining split their clips over the workers;
+// each must give the same figures, to the bit, as one worker does, so the
+// model a seed trains does not depend on the worker count through them.
+func TestWorkerCountLeavesScoringAlone(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	m := randomModel(r, smallConfig())
+	nb := newNoiseBank(r, nil, nil)
+	d := &Data{}
+	for i := range 9 {
+		x := synthWord(r, i%3 == 0)
+		on, off, _ := activeSpan(x)
+		c := &clip{x: x, on: on, off: off}
+		if i%3 == 0 {
+			d.Pos = append(d.Pos, c)
+		} else {
+			d.ValNeg = append(d.ValNeg, c)
+		}
+	}
+	vg := newGen(m, nb)
+	var val []example
+	for _, c := range d.Pos {
+		val = append(val, vg.positive(r, c, false), vg.positive(r, c, true))
+	}
+	for _, c := range d.ValNeg {
+		val = append(val, vg.negative(r, c, -1))
+	}
+	type figures struct {
+		vs           ValStats
+		cal          Calibration
+		thr          float32
+		lag, samples int32
+		hard         []hardNeg
+		top          float64
+	}
+	run := func(workers int) figures {
+		nets := make([]*seqNet, workers)
+		gens := make([]*gen, workers)
+		for w := range nets {
+			nets[w], gens[w] = newSeqNet(m.Config), newGen(m, nb)
+		}
+		mm := *m
+		var f figures
+		f.vs = validate(nets, &mm, val)
+		f.cal = calibrate(nets, gens, &mm, val, d)
+		f.thr, f.lag, f.samples = mm.Threshold, mm.EndLagSamples, mm.WordSamples
+		f.hard, f.top = mine(nets, gens, &mm, d.ValNeg)
+		return f
+	}
+	one := run(1)
+	if one.vs.Loss == 0 || len(one.hard) == 0 {
+		t.Fatalf("nothing scored: %+v", one)
+	}
+	for _, w := range []int{2, 3} {
+		if got := run(w); !reflect.DeepEqual(got, one) {
+			t.Errorf("%d workers: %+v\none worker: %+v", w, got, one)
+		}
 	}
 }
