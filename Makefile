@@ -23,6 +23,7 @@ test: test-deps ## run every test: gofmt, vet, the race detector, the full train
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 	$(GO) test -count=1 ./wakeword/train/  # the training checks the race run skips: they need full runs
+	$(GO) test -count=1 -tags purego ./internal/vec/ ./wakeword/train/  # the portable loops the arm builds use in place of the amd64 kernels
 	ARCHES="arm64 armv7" scripts/qemu-replay-test.sh
 
 proto: ## regenerate the gRPC code from proto/ (needs protoc)

@@ -3,6 +3,12 @@
 // the wake-word network's layers at run time. The two sum in different
 // orders, so a detector's logits match its trainer's to float32
 // rounding, not to the bit.
+//
+// The trainer's layers use DotRows (Dot's sums for many rows at once),
+// Axpy, AddProd and OuterBack4, which have SSE kernels on amd64 and
+// plain loops elsewhere (and with the purego build tag). Every kernel
+// gives the bits its plain loop gives, so a model trained on amd64 is the
+// same file with or without them.
 package vec
 
 // Dot returns Σ a[i]·b[i] over len(a); b must be at least as long. Four

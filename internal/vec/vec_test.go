@@ -56,6 +56,7 @@ func BenchmarkDot(b *testing.B) {
 			Dot(x64, y64)
 		}
 	})
+
 }
 
 // TestMatVec checks MatVec against a Dot per row for shapes with and

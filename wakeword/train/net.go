@@ -27,6 +27,7 @@ type seqNet struct {
 	za []float32   // k × T logits of the auxiliary heads (auxForward)
 
 	dh, du []float32 // T × C scratch
+	dots   []float32 // C: one frame's sums of a layer (vec.DotRows)
 	// dwT and gdwT hold one depthwise layer's weights and gradient
 	// tap-major (Kernel × Channels), so each tap is a unit-stride pass;
 	// the sums run in the same order as over the channel-major originals.
@@ -120,19 +121,24 @@ func (n *seqNet) forward(p []float32, x []float32) []float32 {
 	}
 	n.z = grow(n.z, T)
 	K0, W := c.InKernel, n.lay.InputWidth
+	n.dots = grow(n.dots, C)
 	for t := 0; t < T; t++ {
-		for o := 0; o < C; o++ {
-			v := p[n.lay.B0+o]
-			w := p[n.lay.W0+o*W : n.lay.W0+(o+1)*W]
-			for k := 0; k < K0; k++ {
-				tt := t - (K0 - 1 - k)
-				if tt < 0 {
-					continue
-				}
-				v += vec.Dot(w[k*M:(k+1)*M], x[tt*M:(tt+1)*M])
+		// Each output adds its taps' sums in tap order, as one output at
+		// a time would: vec.DotRows takes all the outputs of one tap.
+		v := n.a0[t*C : (t+1)*C]
+		copy(v, p[n.lay.B0:n.lay.B0+C])
+		for k := 0; k < K0; k++ {
+			tt := t - (K0 - 1 - k)
+			if tt < 0 {
+				continue
 			}
-			n.a0[t*C+o] = v
-			n.h[0][t*C+o] = max(v, 0)
+			vec.DotRows(n.dots, p[n.lay.W0+k*M:], W, x[tt*M:(tt+1)*M])
+			for o, s := range n.dots {
+				v[o] += s
+			}
+		}
+		for o, s := range v {
+			n.h[0][t*C+o] = max(s, 0)
 		}
 	}
 	K := c.Kernel
@@ -154,13 +160,11 @@ func (n *seqNet) forward(p []float32, x []float32) []float32 {
 					continue
 				}
 				w := n.dwT[j*C : (j+1)*C]
-				hv := hin[tt*C : (tt+1)*C][:len(w)]
-				for ch, wc := range w {
-					ut[ch] += wc * hv[ch]
-				}
+				vec.AddProd(ut, w, hin[tt*C:(tt+1)*C])
 			}
-			for o := 0; o < C; o++ {
-				v := p[pb+o] + vec.Dot(p[pw+o*C:pw+(o+1)*C], ut)
+			vec.DotRows(n.dots, p[pw:pw+C*C], C, ut)
+			for o, s := range n.dots {
+				v := p[pb+o] + s
 				a[t*C+o] = v
 				if drop != nil {
 					hout[t*C+o] = hin[t*C+o] + drop[o]*max(v, 0)
@@ -298,11 +302,8 @@ func (n *seqNet) backwardAux(p, g, dz, pa, ga, dza []float32) {
 				}
 				w := n.dwT[j*C : (j+1)*C]
 				gw := n.gdwT[j*C : (j+1)*C][:len(w)]
-				hv, dhv, dut := hin[tt*C : (tt+1)*C][:len(w)], n.dh[tt*C : (tt+1)*C][:len(w)], dut[:len(w)]
-				for ch, wc := range w {
-					gw[ch] += dut[ch] * hv[ch]
-					dhv[ch] += dut[ch] * wc
-				}
+				vec.AddProd(gw, dut, hin[tt*C:(tt+1)*C])
+				vec.AddProd(n.dh[tt*C:(tt+1)*C], dut, w)
 			}
 		}
 		channelMajor(g[n.lay.DW[l]:], n.gdwT, C, K)
@@ -325,11 +326,7 @@ func (n *seqNet) backwardAux(p, g, dz, pa, ga, dza []float32) {
 				if tt < 0 {
 					continue
 				}
-				xv := n.x[tt*M : (tt+1)*M]
-				gk := gw[k*M : (k+1)*M][:len(xv)]
-				for m, v := range xv {
-					gk[m] += e * v
-				}
+				vec.Axpy(gw[k*M:(k+1)*M], e, n.x[tt*M:(tt+1)*M])
 			}
 		}
 	}
@@ -339,40 +336,20 @@ func (n *seqNet) backwardAux(p, g, dz, pa, ga, dza []float32) {
 // layer (weights w, gradient gw, both C × C) for the outputs in n.live,
 // whose output gradients are in e: into gw the outer product with the
 // layer's input ut, into dut the input's gradient. It takes the outputs
-// four at a time so each dut[ch] is loaded and stored once per four, and
-// adds their terms in the order of n.live, as one output at a time would:
-// the result is the same to the bit.
+// four at a time (vec.OuterBack4) so each dut[ch] is loaded and stored
+// once per four, and adds their terms in the order of n.live, as one
+// output at a time would: the result is the same to the bit.
 func (n *seqNet) pointwiseBack(w, gw, e, ut, dut []float32) {
-	C := len(ut)
-	dut = dut[:C]
 	live := n.live
 	i := 0
 	for ; i+4 <= len(live); i += 4 {
-		o0, o1, o2, o3 := live[i], live[i+1], live[i+2], live[i+3]
-		e0, e1, e2, e3 := e[o0], e[o1], e[o2], e[o3]
-		w0, w1 := w[o0*C : (o0+1)*C][:C], w[o1*C : (o1+1)*C][:C]
-		w2, w3 := w[o2*C : (o2+1)*C][:C], w[o3*C : (o3+1)*C][:C]
-		g0, g1 := gw[o0*C : (o0+1)*C][:C], gw[o1*C : (o1+1)*C][:C]
-		g2, g3 := gw[o2*C : (o2+1)*C][:C], gw[o3*C : (o3+1)*C][:C]
-		for ch, x := range ut {
-			g0[ch] += e0 * x
-			g1[ch] += e1 * x
-			g2[ch] += e2 * x
-			g3[ch] += e3 * x
-			d := dut[ch]
-			d += e0 * w0[ch]
-			d += e1 * w1[ch]
-			d += e2 * w2[ch]
-			d += e3 * w3[ch]
-			dut[ch] = d
-		}
+		rows := [4]int{live[i], live[i+1], live[i+2], live[i+3]}
+		es := [4]float32{e[rows[0]], e[rows[1]], e[rows[2]], e[rows[3]]}
+		vec.OuterBack4(w, gw, &rows, &es, ut, dut)
 	}
+	C := len(ut)
 	for _, o := range live[i:] {
-		eo := e[o]
-		wo, gr := w[o*C : (o+1)*C][:C], gw[o*C : (o+1)*C][:C]
-		for ch, x := range ut {
-			gr[ch] += eo * x
-			dut[ch] += eo * wo[ch]
-		}
+		vec.Axpy(gw[o*C:(o+1)*C], e[o], ut)
+		vec.Axpy(dut, e[o], w[o*C:(o+1)*C])
 	}
 }

@@ -1020,9 +1020,9 @@ func calibrate(nets []*seqNet, gens []*gen, m *nn.Model, val []example, d *Data)
 	}
 	hop := m.Config.HopSamples
 	s0 := (m.Config.WindowSamples + hop - 1) / hop
-	// The lag of each held-out positive, or -1 << 62 where no frame
-	// reaches the threshold; gathered in order below.
-	const none = -1 << 62
+	// The lag of each held-out positive, or none where no frame reaches
+	// the threshold; gathered in order below.
+	const none = math.MinInt
 	lag := make([]int, len(val))
 	forEach(len(val), len(nets), func(w, i int) {
 		lag[i] = none

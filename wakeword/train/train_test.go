@@ -882,34 +882,36 @@ func TestTailThreshold(t *testing.T) {
 // bit, for every count of live outputs (so every remainder).
 func TestPointwiseBackExact(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
-	const C = 13
-	w, e, ut := make([]float32, C*C), make([]float32, C), make([]float32, C)
-	for _, s := range [][]float32{w, e, ut} {
-		for i := range s {
-			s[i] = float32(r.NormFloat64())
-		}
-	}
-	n := newSeqNet(smallConfig())
-	for k := 0; k <= C; k++ {
-		n.live = r.Perm(C)[:k]
-		slices.Sort(n.live)
-		gw, dut := make([]float32, C*C), make([]float32, C)
-		for i := range dut {
-			dut[i] = float32(r.NormFloat64())
-		}
-		for i := range gw {
-			gw[i] = float32(r.NormFloat64())
-		}
-		wantG, wantD := slices.Clone(gw), slices.Clone(dut)
-		for _, o := range n.live {
-			for ch := range C {
-				wantG[o*C+ch] += e[o] * ut[ch]
-				wantD[ch] += e[o] * w[o*C+ch]
+	// 13 channels take the plain loops, 16 the vector kernels.
+	for _, C := range []int{13, 16} {
+		w, e, ut := make([]float32, C*C), make([]float32, C), make([]float32, C)
+		for _, s := range [][]float32{w, e, ut} {
+			for i := range s {
+				s[i] = float32(r.NormFloat64())
 			}
 		}
-		n.pointwiseBack(w, gw, e, ut, dut)
-		if !slices.Equal(gw, wantG) || !slices.Equal(dut, wantD) {
-			t.Fatalf("%d live outputs: pointwiseBack differs from one output at a time", k)
+		n := newSeqNet(smallConfig())
+		for k := 0; k <= C; k++ {
+			n.live = r.Perm(C)[:k]
+			slices.Sort(n.live)
+			gw, dut := make([]float32, C*C), make([]float32, C)
+			for i := range dut {
+				dut[i] = float32(r.NormFloat64())
+			}
+			for i := range gw {
+				gw[i] = float32(r.NormFloat64())
+			}
+			wantG, wantD := slices.Clone(gw), slices.Clone(dut)
+			for _, o := range n.live {
+				for ch := range C {
+					wantG[o*C+ch] += e[o] * ut[ch]
+					wantD[ch] += e[o] * w[o*C+ch]
+				}
+			}
+			n.pointwiseBack(w, gw, e, ut, dut)
+			if !slices.Equal(gw, wantG) || !slices.Equal(dut, wantD) {
+				t.Fatalf("%d channels, %d live outputs: pointwiseBack differs from one output at a time", C, k)
+			}
 		}
 	}
 }
