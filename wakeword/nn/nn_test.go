@@ -217,6 +217,28 @@ func BenchmarkDetectorPush(b *testing.B) {
 	}
 }
 
+// BenchmarkCascadePush is DetectorPush for a model of three networks on
+// noise that keeps its gate shut: what a third network costs while no
+// frame comes near the word (compare DetectorPush, one network).
+func BenchmarkCascadePush(b *testing.B) {
+	x, y, z := randomModel(b), otherModel(b), otherModel(b)
+	lay := x.Config.Layout()
+	x.Params[lay.BO] -= 100 // the first two far below the gate
+	y.Params[lay.BO] -= 100
+	m, err := Combine(x, y, z)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := NewDetector(m, wakeword.Options{})
+	hops := noiseHops()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		d.Push(hops[i%len(hops)])
+		i++
+	}
+}
+
 func BenchmarkStreamStep(b *testing.B) {
 	m := randomModel(b)
 	s := NewStream(m)
@@ -451,6 +473,115 @@ func TestCombineErrors(t *testing.T) {
 	for name, p := range map[string][]byte{"too many networks": tooMany, "cut network": payload[:len(payload)-4]} {
 		if _, err := UnmarshalModel(p); !errors.Is(err, ErrBadModel) {
 			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// TestCascade runs a model of three networks, whose first two sit near
+// the gate, over audio that swings from quiet to loud. Whenever a frame of
+// the score's window opened the gate, the score must be the whole
+// ensemble's to the bit; on the other frames, no higher than the gate or
+// the highest of the window's own frame logits. Both kinds of frame must
+// occur, and the gate must open more than once.
+func TestCascade(t *testing.T) {
+	a, b, c := randomModel(t), otherModel(t), otherModel(t)
+	r := rand.New(rand.NewPCG(5, 6))
+	for i := range c.Params {
+		c.Params[i] = float32(r.NormFloat64() * 0.1)
+	}
+	var hops [][]int16
+	for i := range 1500 {
+		level := 30 + 3000*math.Abs(math.Sin(float64(i)/37))
+		hop := make([]int16, wakeword.HopSamples)
+		for j := range hop {
+			hop[j] = int16(max(-32768, min(32767, r.NormFloat64()*level)))
+		}
+		hops = append(hops, hop)
+	}
+	// Each network's logits over the audio, from a fresh stream.
+	logits := func(n *Model) []float32 {
+		fe, err := dsp.NewFeatures(n.Config.FeatureConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, frame := NewStream(n), make([]float32, n.Config.Mels)
+		var z []float32
+		var buf []int16
+		for _, hop := range hops {
+			if buf = append(buf, hop...); len(buf) == n.Config.HopSamples {
+				if fe.Push(buf) {
+					n.Normalize(frame, fe.LogMel())
+					z = append(z, st.Step(frame))
+				}
+				buf = buf[:0]
+			}
+		}
+		return z
+	}
+	// Shift the first two networks so that their mean crosses the gate
+	// about half the time.
+	za, zb := logits(a), logits(b)
+	first := make([]float32, len(za))
+	for i := range za {
+		first[i] = float32((float64(za[i]) + float64(zb[i])) / 2)
+	}
+	s := slices.Clone(first)
+	slices.Sort(s)
+	shift := GateLogit - s[len(s)/2]
+	lay := a.Config.Layout()
+	a.Params[lay.BO] += shift
+	b.Params[lay.BO] += shift
+	za, zb, zc := logits(a), logits(b), logits(c)
+	m, err := Combine(a, b, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.ScoreFrames = 3
+	full := make([]float32, len(za))
+	opens := make([]bool, len(za))
+	for i := range za {
+		sum := float64(za[i]) + float64(zb[i])
+		opens[i] = float32(sum/2) >= GateLogit
+		full[i] = float32((sum + float64(zc[i])) / 3)
+	}
+	want := m.Smooth(nil, full)
+
+	d := NewDetector(m, wakeword.Options{})
+	for round := range 2 { // the second after a Reset
+		d.Reset()
+		var got []float32
+		for _, hop := range hops {
+			if d.Push(hop); d.newFrame {
+				got = append(got, d.score)
+			}
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%d scores, want %d", len(got), len(want))
+		}
+		exact, capped, wakes := 0, 0, 0
+		for i := range want {
+			lo := max(i+1-m.ScoreFrames, 0)
+			if i > 0 && opens[i] && !slices.Contains(opens[max(i-m.ScoreFrames, 0):i], true) {
+				wakes++
+			}
+			if slices.Contains(opens[lo:i+1], true) {
+				exact++
+				if got[i] != Sigmoid(want[i]) {
+					t.Fatalf("round %d, frame %d: score %v, want the ensemble's %v", round, i, got[i], Sigmoid(want[i]))
+				}
+				continue
+			}
+			capped++
+			bound := float32(GateLogit)
+			for _, v := range full[lo : i+1] {
+				bound = max(bound, v)
+			}
+			if got[i] > Sigmoid(bound) {
+				t.Fatalf("round %d, frame %d: score %v above the gate and the window's logits (%v)", round, i, got[i], Sigmoid(bound))
+			}
+		}
+		if exact < 50 || capped < 50 || wakes < 5 {
+			t.Fatalf("round %d: %d exact frames, %d gated, %d wakes: the audio does not exercise the cascade", round, exact, capped, wakes)
 		}
 	}
 }
