@@ -234,20 +234,28 @@ func reverb(r *rand.Rand, x []float32, rt60 float64) []float32 {
 		// Slightly detuned delays per call vary the room.
 		d += r.IntN(16) * (k + 1)
 		buf := make([]float64, d)
+		j := 0 // i mod d, without a division per sample
 		for i, v := range x {
-			y := float64(v) + g*buf[i%d]
-			buf[i%d] = y
+			y := float64(v) + g*buf[j]
+			buf[j] = y
 			wet[i] += y
+			if j++; j == d {
+				j = 0
+			}
 		}
 	}
 	for _, d := range allpassDelays {
 		const g = 0.7 // the classic all-pass gain
 		buf := make([]float64, d)
+		j := 0
 		for i, v := range wet {
-			b := buf[i%d]
+			b := buf[j]
 			y := -g*v + b
-			buf[i%d] = v + g*y
+			buf[j] = v + g*y
 			wet[i] = y
+			if j++; j == d {
+				j = 0
+			}
 		}
 	}
 	drr := math.Pow(10, uniform(r, -3, 12)/20)

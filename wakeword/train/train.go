@@ -414,23 +414,29 @@ type hardNeg struct{ clip, at int }
 
 // mine scores negs clean at a fixed level and returns the hardest ones
 // and the best score among them. The work is split over the workers by
-// index, so the result does not depend on scheduling.
-func mine(nets []*seqNet, gens []*gen, m *nn.Model, negs []*clip) ([]hardNeg, float64) {
+// index, so the result does not depend on scheduling. feats (one entry
+// per clip) keeps each clip's features from one call to the next: they
+// depend on the clip alone, and computing them again would cost more than
+// the network does.
+func mine(nets []*seqNet, gens []*gen, m *nn.Model, negs []*clip, feats [][]float32) ([]hardNeg, float64) {
 	score := make([]float32, len(negs))
 	at := make([]int, len(negs))
 	hop := m.Config.HopSamples
 	forEach(len(negs), len(nets), func(w, i int) {
-		c := negs[i]
-		gain := float32(dbToAmp(-30) / (rms(c.x[c.on:max(c.off, c.on+1)]) + 1e-9))
-		// Dither seeded by the clip keeps digital silence off the log
-		// floor, as in training, and the result reproducible.
-		dr := rand.New(rand.NewPCG(uint64(i), 0xd17e))
-		dither := dbToAmp((ditherLo + ditherHi) / 2)
-		x := make([]float32, len(c.x))
-		for j, v := range c.x {
-			x[j] = gain*v + float32(dither*dr.NormFloat64())
+		if feats[i] == nil {
+			c := negs[i]
+			gain := float32(dbToAmp(-30) / (rms(c.x[c.on:max(c.off, c.on+1)]) + 1e-9))
+			// Dither seeded by the clip keeps digital silence off the log
+			// floor, as in training, and the result reproducible.
+			dr := rand.New(rand.NewPCG(uint64(i), 0xd17e))
+			dither := dbToAmp((ditherLo + ditherHi) / 2)
+			x := make([]float32, len(c.x))
+			for j, v := range c.x {
+				x[j] = gain*v + float32(dither*dr.NormFloat64())
+			}
+			feats[i] = gens[w].features(x, plain)
 		}
-		z := nets[w].forward(m.Params, gens[w].features(x, plain))
+		z := nets[w].forward(m.Params, feats[i])
 		score[i] = float32(math.Inf(-1))
 		for t, v := range z {
 			if v > score[i] {
@@ -692,13 +698,14 @@ func Train(ctx context.Context, d *Data, o Options) (*Result, error) {
 	losses := make([]float64, o.Workers)
 	var hard []hardNeg
 	mineStart, mineEvery := o.Steps/8, max(o.Steps/16, 1)
+	minedFeats := make([][]float32, len(d.Neg)) // filled by the first mining
 	for step := 1; step <= o.Steps; step++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		if step >= mineStart && step < o.Steps && (step-mineStart)%mineEvery == 0 {
 			var top float64
-			hard, top = mine(nets, gens, m, d.Neg)
+			hard, top = mine(nets, gens, m, d.Neg, minedFeats)
 			o.Log.Info("train: mined hard negatives", "step", step, "kept", len(hard), "top_score", top)
 			if o.Progress != nil {
 				fmt.Fprintf(o.Progress, "%sstep %d/%d mined the %d hardest negatives (top score %.4f)\n", redraw(o.PlainProgress), step, o.Steps, len(hard), top)

@@ -535,7 +535,7 @@ func TestMineFindsTheWordLikeNegative(t *testing.T) {
 	nb := newNoiseBank(r, nil, nil)
 	nets := []*seqNet{newSeqNet(m.Config), newSeqNet(m.Config)}
 	gens := []*gen{newGen(m, nb), newGen(m, nb)}
-	hard, top := mine(nets, gens, m, negs)
+	hard, top := mine(nets, gens, m, negs, make([][]float32, len(negs)))
 	if len(hard) != 2 { // hardKeep % of 20
 		t.Fatalf("kept %d of 20, want 2", len(hard))
 	}
@@ -1065,7 +1065,7 @@ func TestWorkerCountLeavesScoringAlone(t *testing.T) {
 		f.vs = validate(nets, &mm, val)
 		f.cal = calibrate(nets, gens, &mm, val, d)
 		f.thr, f.lag, f.samples = mm.Threshold, mm.EndLagSamples, mm.WordSamples
-		f.hard, f.top = mine(nets, gens, &mm, d.ValNeg)
+		f.hard, f.top = mine(nets, gens, &mm, d.ValNeg, make([][]float32, len(d.ValNeg)))
 		return f
 	}
 	one := run(1)
