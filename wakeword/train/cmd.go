@@ -58,7 +58,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	valPct := fs.Int("val", 10, "percent of files (grouped by recording session) held out for validation")
 	scoreFrames := fs.Int("score-frames", 0, fmt.Sprintf("frames (20 ms each) whose logits the score averages: a word holds the network high for several frames, many false alarms are a spike of one or two (default %d, or the --base model's; the weights a seed trains do not depend on it)", nn.DefaultScoreFrames))
 	channels := fs.Int("channels", nn.DefaultConfig().Channels, "network width")
-	nets := fs.Int("nets", 0, "networks to train (seeds --seed, --seed+1, ...) and average: each costs its training time and its share of the detector's CPU (default 1, or the --base model's number)")
+	nets := fs.Int("nets", 0, "networks to train (seeds --seed, --seed+1, ...) and average: each costs its training time; the first two also the detector's CPU on every frame, any others only near the word (default 1, or the --base model's number)")
 	snapshots := fs.String("snapshots", "", "also write the network as it stands at every validation to this folder (step-NNNNN.wgm, or netN-step-NNNNN.wgm with --nets; default threshold 0.5, not calibrated), to compare checkpoints on other data")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	split := fs.Bool("split", false, "print which --pos and --neg files --split-seed and --val hold out (lines \"val|train TAB pos|neg TAB FILE\") and exit without training")
@@ -83,8 +83,12 @@ alarms fall with the threshold (wakegate calibrate resets it from hours of
 other audio).
 --nets N trains N networks on the same split, one seed after another, and
 writes them as one model that averages their logits: N times the training
-time and the detector's network cost, for scores that depend less on one
-run's random draws.
+time, for scores that depend less on one run's random draws. The detector
+runs the first two networks on every frame and any others only while the
+first two's mean logit is at least -4 (score 0.018) and for the score's
+window after: a cascade whose score is the whole average there, and the
+first two's capped at 0.018 elsewhere. So a third network costs little
+CPU.
 
 `)
 		fs.PrintDefaults()
