@@ -42,10 +42,10 @@ bench: ## hot-path benchmarks (see BENCHMARKS.md)
 bench-wakeword: ## wake-word accuracy and CPU against Porcupine and openWakeWord (builds the dev corpus; ~30 min)
 	bench/run-bench.sh
 
-bench-heldout: ## alexa on speakers it never trained on: trains a model holding out 30 % of the sessions, scores it (~1 h)
+bench-heldout: ## alexa on speakers it never trained on: trains a model holding out 30 % of the sessions, scores it (~45 min)
 	bench/heldout-check.sh
 
-models: ## retrain models/alexa.wgm and models/computer.wgm from scratch (builds the corpora; ~1.5 h: alexa ~53 min, computer ~29 min, on 2 cores)
+models: ## retrain models/alexa.wgm and models/computer.wgm from scratch (builds the corpora; on 2 cores alexa ~40 min, computer ~29 min or less)
 	bench/train-models.sh
 
 clean: ## remove build output

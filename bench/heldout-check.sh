@@ -14,8 +14,8 @@
 # but its checkpoint was picked by validation loss on those same sessions
 # (optimistic).
 #
-# Takes the training time of one alexa model (two networks since
-# 2026-12-06: about 55 minutes on 2 cores); the peers' results of the
+# Takes the training time of one alexa model (three networks since
+# 2026-12-07: about 42 minutes on 2 cores); the peers' results of the
 # last `make bench-wakeword` are reused (their held-out sets are rerun:
 # seconds).
 #

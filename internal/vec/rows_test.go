@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -66,32 +67,11 @@ func BenchmarkDotRows(b *testing.B) {
 	}
 }
 
-func TestAxpy(t *testing.T) {
+// TestElementwise checks Axpy and AddProd against their one-element
+// loops, to the bit, around the kernels' blocks of four.
+func TestElementwise(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
-	for _, n := range []int{0, 1, 3, 4, 5, 40, 64, 66} {
-		x, y := make([]float32, n), make([]float32, n+2)
-		for i := range x {
-			x[i] = float32(r.NormFloat64())
-		}
-		for i := range y {
-			y[i] = float32(r.NormFloat64())
-		}
-		want := append([]float32(nil), y...)
-		const a = float32(0.3711)
-		for i := range x {
-			want[i] += a * x[i]
-		}
-		Axpy(y, a, x)
-		for i := range y {
-			if math.Float32bits(y[i]) != math.Float32bits(want[i]) {
-				t.Fatalf("n=%d: y[%d] = %v, want %v", n, i, y[i], want[i])
-			}
-		}
-	}
-}
-
-func TestAddProd(t *testing.T) {
-	r := rand.New(rand.NewPCG(11, 12))
+	const k = float32(0.3711)
 	for _, n := range []int{0, 1, 3, 4, 5, 40, 64, 66} {
 		a, b, y := make([]float32, n), make([]float32, n+1), make([]float32, n+2)
 		for _, s := range [][]float32{a, b, y} {
@@ -99,15 +79,25 @@ func TestAddProd(t *testing.T) {
 				s[i] = float32(r.NormFloat64())
 			}
 		}
-		want := append([]float32(nil), y...)
+		wantAxpy, wantProd := slices.Clone(y), slices.Clone(y)
 		for i := range a {
-			want[i] += a[i] * b[i]
+			wantAxpy[i] += k * a[i]
+			wantProd[i] += a[i] * b[i]
 		}
-		AddProd(y, a, b)
-		for i := range y {
-			if math.Float32bits(y[i]) != math.Float32bits(want[i]) {
-				t.Fatalf("n=%d: y[%d] = %v, want %v", n, i, y[i], want[i])
-			}
+		got := slices.Clone(y)
+		Axpy(got, k, a)
+		sameBits(t, fmt.Sprintf("Axpy n=%d", n), got, wantAxpy)
+		got = slices.Clone(y)
+		AddProd(got, a, b)
+		sameBits(t, fmt.Sprintf("AddProd n=%d", n), got, wantProd)
+	}
+}
+
+func sameBits(t *testing.T, what string, got, want []float32) {
+	t.Helper()
+	for i := range want {
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("%s: [%d] = %v, want %v", what, i, got[i], want[i])
 		}
 	}
 }
@@ -126,7 +116,7 @@ func TestOuterBack4(t *testing.T) {
 				s[i] = float32(r.NormFloat64() * math.Pow(10, 2*r.Float64()-1))
 			}
 		}
-		wantG, wantD := append([]float32(nil), gw...), append([]float32(nil), dx...)
+		wantG, wantD := slices.Clone(gw), slices.Clone(dx)
 		for ch := range x {
 			d := wantD[ch]
 			for k, o := range rows {
@@ -136,15 +126,7 @@ func TestOuterBack4(t *testing.T) {
 			wantD[ch] = d
 		}
 		OuterBack4(w, gw, &rows, &e, x, dx)
-		for i := range gw {
-			if math.Float32bits(gw[i]) != math.Float32bits(wantG[i]) {
-				t.Fatalf("n=%d: gw[%d] = %v, want %v", n, i, gw[i], wantG[i])
-			}
-		}
-		for i := range dx {
-			if math.Float32bits(dx[i]) != math.Float32bits(wantD[i]) {
-				t.Fatalf("n=%d: dx[%d] = %v, want %v", n, i, dx[i], wantD[i])
-			}
-		}
+		sameBits(t, fmt.Sprintf("OuterBack4 n=%d gw", n), gw, wantG)
+		sameBits(t, fmt.Sprintf("OuterBack4 n=%d dx", n), dx, wantD)
 	}
 }
