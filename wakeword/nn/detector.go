@@ -14,9 +14,9 @@ import (
 // not allocate per hop.
 //
 // A model of more than CascadeNets networks runs as a cascade: its first
-// CascadeNets networks step on every frame, the others only while the
-// first ones' mean logit reaches GateLogit (and for ScoreFrames frames
-// after). When the gate opens, the others replay the last
+// CascadeNets networks step on every frame, the others only from a frame
+// where the first ones' mean logit reaches GateLogit until no frame of
+// the score's window (ScoreFrames) has reached it. When the gate opens, the others replay the last
 // ReceptiveFrames+ScoreFrames-1 frames from a fresh state, which gives
 // them exactly the outputs they would have had running all along, so the
 // score is the whole ensemble's to the bit whenever a frame of its window
@@ -115,9 +115,9 @@ func NewDetector(m *Model, opts wakeword.Options) *Detector {
 const CascadeNets = 2
 
 // GateLogit is the mean logit of the first CascadeNets networks at which
-// the others start: score 0.018, where the thresholds of the shipped
-// models are above 0.9 and the bench's loosest operating points above
-// 0.3.
+// the others start: score 0.018, where the default thresholds of the
+// shipped models are above 0.8 and the bench's loosest operating points
+// above 0.3.
 const GateLogit = -4
 
 // replayFrames is how many frames a cascade replays when its gate opens:
