@@ -238,7 +238,8 @@ func (d *Detector) cascade(logMel []float64) {
 	}
 	d.sumFirst = append(d.sumFirst, sum)
 	newest := len(d.recent) - 1
-	if float32(sum/float64(d.always)) >= GateLogit {
+	first := float32(sum / float64(d.always)) // the first networks' mean logit
+	if first >= GateLogit {
 		d.closed = 0
 	} else {
 		d.closed++
@@ -252,7 +253,7 @@ func (d *Detector) cascade(logMel []float64) {
 		return
 	}
 	if !d.awake {
-		d.recent[newest] = min(float32(sum/float64(d.always)), GateLogit)
+		d.recent[newest] = min(first, GateLogit)
 		return
 	}
 	for _, st := range d.st[d.always:] {
