@@ -16,11 +16,11 @@ import (
 // A model of more than CascadeNets networks runs as a cascade: its first
 // CascadeNets networks step on every frame, the others only from a frame
 // where the first ones' mean logit reaches GateLogit until no frame of
-// the score's window (ScoreFrames) has reached it. When the gate opens, the others replay the last
-// ReceptiveFrames+ScoreFrames-1 frames from a fresh state, which gives
-// them exactly the outputs they would have had running all along, so the
-// score is the whole ensemble's to the bit whenever a frame of its window
-// opened the gate. On the other frames, a frame's logit is the first
+// the score's window (ScoreFrames) has reached it. When the gate opens,
+// the others replay the last ReceptiveFrames+ScoreFrames-1 frames from a
+// fresh state, which gives them exactly the outputs they would have had
+// running all along, so the score is the whole ensemble's to the bit
+// whenever a frame of its window opened the gate. On the other frames, a frame's logit is the first
 // networks' mean capped at GateLogit, far below any threshold in use.
 // Speech opens the gate now and then, silence and noise seldom, so a
 // third network costs little CPU.
