@@ -41,6 +41,9 @@
 # as positives, the other word, near misses and phrases as negatives): a
 # trial in which alexa-synth missed fewer real speakers in quiet from
 # 0.5 FA/h up, but not in noise nor at 0.1 FA/h (models/README.md).
+# PICO=1 adds, for computer and alexa-synth, tts-corpus.sh's six SVOX
+# Pico voices (pico/, TTS_PICO clips per voice and word, 40, and as many
+# negatives per voice, used as MBROLA's are).
 # computer and alexa-synth hear half their training
 # examples through microphone responses measured from real recordings
 # (`train --mic 0.5 --mic-from --mic-ref`): the spectral shapes of the
@@ -147,7 +150,14 @@ if [ "${MBROLA:-0}" = 1 ] && [[ " ${words[*]} " =~ \ (computer|alexa-synth)\  ]]
   mb_neg=(--neg "$CORPUS/tts/mbrola/neg" --neg "$CORPUS/tts/mbrola/pos/WORD")
   mb_dirs=("$CORPUS/tts/mbrola/pos/alexa" "$CORPUS/tts/mbrola/pos/computer" "$CORPUS/tts/mbrola/neg")
 fi
-TTS_NEAR=$tts_near TTS_FESTVOX=$tts_fest TTS_MBROLA=$tts_mb scripts/tts-corpus.sh "$CORPUS/tts" alexa computer
+tts_pico=0 pico_pos=() pico_neg=() pico_dirs=()
+if [ "${PICO:-0}" = 1 ] && [[ " ${words[*]} " =~ \ (computer|alexa-synth)\  ]]; then
+  tts_pico=${TTS_PICO:-40}
+  pico_pos=(--pos "$CORPUS/tts/pico/pos/WORD")
+  pico_neg=(--neg "$CORPUS/tts/pico/neg" --neg "$CORPUS/tts/pico/pos/WORD")
+  pico_dirs=("$CORPUS/tts/pico/pos/alexa" "$CORPUS/tts/pico/pos/computer" "$CORPUS/tts/pico/neg")
+fi
+TTS_NEAR=$tts_near TTS_FESTVOX=$tts_fest TTS_MBROLA=$tts_mb TTS_PICO=$tts_pico scripts/tts-corpus.sh "$CORPUS/tts" alexa computer
 # The auxiliary words' synthesized half (unless AUX=0), for the
 # synthesized-only recipe: 150 espeak-ng clips of each and the flite and
 # festival ones.
@@ -164,12 +174,12 @@ scripts/neg-corpus.sh "$CORPUS/neg"
 echo "train-models: corpus digests (scripts/corpus-digest.sh):"
 scripts/corpus-digest.sh "$CORPUS/dev/pos/alexa/dev" "$CORPUS/tts/pos/alexa" "$CORPUS/tts/pos/computer" \
   "$CORPUS/tts/neg" "$CORPUS/dev/neg/keywords" "$CORPUS/neg/real" "$CORPUS/neg/music" \
-  "$CORPUS/calib" "$CORPUS/dev/neg/speech/dev" "${fest_dirs[@]}" "${mb_dirs[@]}" "${aux_dirs[@]}"
+  "$CORPUS/calib" "$CORPUS/dev/neg/speech/dev" "${fest_dirs[@]}" "${mb_dirs[@]}" "${pico_dirs[@]}" "${aux_dirs[@]}"
 # ...and the versions of the tools that made them: the digests say which
 # folder differs, these say whether a package update is why.
 echo "train-models: corpus tools (dpkg-query):"
 # (Every festival voice installed, whether or not FESTVOX asked for them.)
-dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\n' espeak-ng espeak-ng-data flite festival 'festvox-*' mbrola 'mbrola-*' sox ffmpeg 2>/dev/null |
+dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\n' espeak-ng espeak-ng-data flite festival 'festvox-*' mbrola 'mbrola-*' libttspico0 sox ffmpeg 2>/dev/null |
   awk '$1 == "ii" {print "  " $2 " " $3}' || true
 
 # The real negatives train --val holds out (the same seed and split for
@@ -200,8 +210,8 @@ synth_only() {
   [ "$MIC_FROM" = 0 ] || mic+=(--mic-from "$CORPUS/dev/neg/keywords" --mic-ref "$CORPUS/tts-aux/pos")
   [ "${AUX:-1}" = 1 ] && aux_flags "$2"
   $WAKEGATE train --word "$1" --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_COMPUTER:-5000}" --channels "${CHANNELS_COMPUTER:-64}" --nets "${NETS_COMPUTER:-3}" --score-frames "${SCORE_FRAMES_COMPUTER:-4}" "${mic[@]}" "${aux[@]}" \
-    --pos "$CORPUS/tts/pos/$1" "${fest_pos[@]/WORD/$1}" "${mb_pos[@]/WORD/$1}" \
-    --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/$2" "${fest_neg[@]/WORD/$2}" "${mb_neg[@]/WORD/$2}" \
+    --pos "$CORPUS/tts/pos/$1" "${fest_pos[@]/WORD/$1}" "${mb_pos[@]/WORD/$1}" "${pico_pos[@]/WORD/$1}" \
+    --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/$2" "${fest_neg[@]/WORD/$2}" "${mb_neg[@]/WORD/$2}" "${pico_neg[@]/WORD/$2}" \
     --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \
     --out "$3"
 }

@@ -33,9 +33,14 @@
 #                    one British, six German and one Dutch speaker, all
 #                    reading English): the words, and near misses and
 #                    phrases in the same voices as negatives
+#   pico/pos/WORD/*.wav, pico/neg/*.wav
+#                    when TTS_PICO > 0: SVOX Pico's six voices (US and
+#                    British English, German, Spanish, French, Italian)
+#                    saying the words, and near misses and phrases as
+#                    negatives
 #
 # Missing packages (espeak-ng, flite, festival, festvox-kallpc16k, sox, and
-# the festvox and MBROLA voices when asked for) are installed with apt-get
+# the festvox, MBROLA and Pico voices when asked for) are installed with apt-get
 # when run as root. The MBROLA voices are in Debian's contrib and non-free
 # sections: on Debian, when apt's sources do not name both, a source for
 # them is added as /etc/apt/sources.list.d/wakegate-mbrola.sources (with a
@@ -51,7 +56,8 @@
 # TTS_FESTVOX (festvox clips per voice and word, and negatives per voice;
 # default 0, none: a trial that was not kept; FESTVOX=1 bench/train-models.sh
 # asks for 40), TTS_MBROLA (MBROLA clips per voice and word, and negatives
-# per voice; default 0), TTS_LIST (1: print the job list and stop,
+# per voice; default 0), TTS_PICO (Pico clips per voice and word, and
+# negatives per voice; default 0), TTS_LIST (1: print the job list and stop,
 # synthesizing nothing and needing no TTS tools), TTS_JOBS (default nproc).
 set -euo pipefail
 
@@ -67,6 +73,7 @@ npos=${TTS_POS:-600}
 nneg=${TTS_NEG:-1500}
 nfest=${TTS_FESTVOX:-0}
 nmb=${TTS_MBROLA:-0}
+npico=${TTS_PICO:-0}
 jobs=${TTS_JOBS:-$(nproc)}
 
 . "$(dirname "$0")/tts-lib.sh"
@@ -327,6 +334,50 @@ if [ "$nmb" -gt 0 ]; then
         t="${t:+$t, }$c"
       done
       mb_job "$out/mbrola/neg/${v}_$i.wav" "$v" "$t"
+    done
+  done >>"$jobsfile"
+fi
+
+# SVOX Pico's six voices (US and British English, German, Spanish, French,
+# Italian; one woman each, recorded and modelled statistically, closer to
+# a person than formant or diphone synthesis): the shipped computer model
+# scored 0.22 or less on all six saying "computer" (models/README.md).
+# The foreign voices read the English words as their speakers would.
+# Near misses and phrases in the same voices keep the voice from telling
+# a positive. Their own seed, so the job lines above are the same with or
+# without them. libttspico-utils is in Debian's non-free section.
+if [ "$npico" -gt 0 ]; then
+  pv=(en-US en-GB de-DE es-ES fr-FR it-IT)
+  if [ "$list" != 1 ] && ! command -v pico2wave >/dev/null; then
+    tts_nonfree tts-corpus
+    tts_install tts-corpus libttspico-utils
+  fi
+  RANDOM=$((seed + 15485863))
+  pico_job() { # file voice text
+    # Speed 80-130 % (a device is called slowly more often than fast),
+    # pitch 60-140 %: these are all women's voices, and a lowered pitch
+    # gives a lower voice with their vocal tracts.
+    printf '%s\tpico\t%s\t%s\t%s\t%s\n' "$1" "$2" $((80 + RANDOM % 51)) $((60 + RANDOM % 81)) "$3"
+  }
+  mkdir -p "$out/pico/neg"
+  for v in "${pv[@]}"; do
+    for w in "${words[@]}"; do
+      mkdir -p "$out/pico/pos/$w"
+      word_forms "$w"
+      for i in $(seq 1 "$npico"); do
+        wake_text
+        pico_job "$out/pico/pos/$w/${v}_$i.wav" "$v" "$t"
+      done
+    done
+    for i in $(seq 1 "$npico"); do
+      t=""
+      # Drawn here, not inside $(...): a subshell reseeds RANDOM.
+      k=$((1 + RANDOM % 3))
+      for _ in $(seq 1 "$k"); do
+        en_filler
+        t="${t:+$t, }$c"
+      done
+      pico_job "$out/pico/neg/${v}_$i.wav" "$v" "$t"
     done
   done >>"$jobsfile"
 fi

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -203,54 +204,75 @@ func TestTTSCorpusJobs(t *testing.T) {
 	}
 }
 
-func TestTTSCorpusMbrolaJobs(t *testing.T) {
-	full := jobList(t, "TTS_FESTVOX=2", "TTS_MBROLA=3")
-	if again := jobList(t, "TTS_FESTVOX=2", "TTS_MBROLA=3"); strings.Join(again, "\n") != strings.Join(full, "\n") {
-		t.Fatal("two runs with the same seed gave different job lists")
-	}
-	// The MBROLA voices come after everything else, festvox included, and
-	// leave those lines as they were.
-	before := jobList(t, "TTS_FESTVOX=2")
-	if len(full) <= len(before) || strings.Join(full[:len(before)], "\n") != strings.Join(before, "\n") {
-		t.Fatalf("with MBROLA voices the first %d lines changed", len(before))
-	}
-	voices := map[string]int{}
-	for _, l := range full[len(before):] {
-		f := strings.Split(l, "\t")
-		if len(f) != 6 || f[1] != "espeak" || !strings.HasPrefix(f[2], "mb-") {
-			t.Fatalf("MBROLA job line %q: want 6 fields, espeak, an mb- voice", l)
-		}
-		voices[f[2]]++
-		words := strings.FieldsFunc(strings.ToLower(f[5]), func(r rune) bool { return !unicode.IsLetter(r) })
-		has := func(w string) bool { return slices.Contains(words, w) }
-		switch {
-		case strings.HasPrefix(f[0], "OUT/mbrola/pos/alexa/"+f[2]+"_"):
-			if !has("alexa") || has("computer") {
-				t.Errorf("alexa positive %q", l)
+// TestTTSCorpusVoiceJobs checks the voices made on request after the
+// festvox ones: MBROLA's, then Pico's. Each must be reproducible, leave
+// the lines before it as they were, and name its files after voice and
+// folder, with the word only in that word's positives.
+func TestTTSCorpusVoiceJobs(t *testing.T) {
+	for _, c := range []struct {
+		name, env, before, tool, dir string
+		voices                       int
+		voiceOK                      func(string) bool
+		speed, pitch                 [2]int
+	}{
+		{"mbrola", "TTS_MBROLA=3", "", "espeak", "mbrola", 11,
+			func(v string) bool { return strings.HasPrefix(v, "mb-") }, [2]int{110, 190}, [2]int{25, 75}},
+		{"pico", "TTS_PICO=3", "TTS_MBROLA=3", "pico", "pico", 6,
+			func(v string) bool { return len(v) == 5 && v[2] == '-' }, [2]int{80, 130}, [2]int{60, 140}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			env := slices.DeleteFunc([]string{"TTS_FESTVOX=2", c.before, c.env}, func(e string) bool { return e == "" })
+			full := jobList(t, env...)
+			if again := jobList(t, env...); strings.Join(again, "\n") != strings.Join(full, "\n") {
+				t.Fatal("two runs with the same seed gave different job lists")
 			}
-		case strings.HasPrefix(f[0], "OUT/mbrola/pos/computer/"+f[2]+"_"):
-			if !has("computer") || has("alexa") {
-				t.Errorf("computer positive %q", l)
+			// These voices come after everything asked for before them and
+			// leave those lines as they were.
+			before := jobList(t, env[:len(env)-1]...)
+			if len(full) <= len(before) || strings.Join(full[:len(before)], "\n") != strings.Join(before, "\n") {
+				t.Fatalf("with %s voices the first %d lines changed", c.name, len(before))
 			}
-		case strings.HasPrefix(f[0], "OUT/mbrola/neg/"+f[2]+"_"):
-			if has("alexa") || has("computer") {
-				t.Errorf("negative says a wake word: %q", l)
+			voices := map[string]int{}
+			for _, l := range full[len(before):] {
+				f := strings.Split(l, "\t")
+				if len(f) != 6 || f[1] != c.tool || !c.voiceOK(f[2]) {
+					t.Fatalf("%s job line %q: want 6 fields, tool %s, one of its voices", c.name, l, c.tool)
+				}
+				voices[f[2]]++
+				words := strings.FieldsFunc(strings.ToLower(f[5]), func(r rune) bool { return !unicode.IsLetter(r) })
+				has := func(w string) bool { return slices.Contains(words, w) }
+				switch {
+				case strings.HasPrefix(f[0], "OUT/"+c.dir+"/pos/alexa/"+f[2]+"_"):
+					if !has("alexa") || has("computer") {
+						t.Errorf("alexa positive %q", l)
+					}
+				case strings.HasPrefix(f[0], "OUT/"+c.dir+"/pos/computer/"+f[2]+"_"):
+					if !has("computer") || has("alexa") {
+						t.Errorf("computer positive %q", l)
+					}
+				case strings.HasPrefix(f[0], "OUT/"+c.dir+"/neg/"+f[2]+"_"):
+					if has("alexa") || has("computer") {
+						t.Errorf("negative says a wake word: %q", l)
+					}
+				default:
+					t.Errorf("%s file not named after its voice and folder: %q", c.name, l)
+				}
+				s, errS := strconv.Atoi(f[3])
+				p, errP := strconv.Atoi(f[4])
+				if errS != nil || errP != nil || s < c.speed[0] || s > c.speed[1] || p < c.pitch[0] || p > c.pitch[1] {
+					t.Errorf("speed %s or pitch %s out of range: %q", f[3], f[4], l)
+				}
 			}
-		default:
-			t.Errorf("MBROLA file not named after its voice and folder: %q", l)
-		}
-		if s, p := f[3], f[4]; s < "110" || s > "190" || len(s) != 3 || p < "25" || p > "75" || len(p) != 2 {
-			t.Errorf("speed %s or pitch %s out of range: %q", s, p, l)
-		}
-	}
-	// Eleven voices, each with 3 clips per word and 3 negatives.
-	if len(voices) != 11 {
-		t.Errorf("MBROLA voices = %d (%v), want 11", len(voices), voices)
-	}
-	for v, n := range voices {
-		if n != 9 {
-			t.Errorf("voice %s has %d clips, want 9", v, n)
-		}
+			// Each voice: 3 clips per word and 3 negatives.
+			if len(voices) != c.voices {
+				t.Errorf("%s voices = %d (%v), want %d", c.name, len(voices), voices, c.voices)
+			}
+			for v, n := range voices {
+				if n != 9 {
+					t.Errorf("voice %s has %d clips, want 9", v, n)
+				}
+			}
+		})
 	}
 }
 
