@@ -41,9 +41,12 @@
 # as positives, the other word, near misses and phrases as negatives): a
 # trial in which alexa-synth missed fewer real speakers in quiet from
 # 0.5 FA/h up, but not in noise nor at 0.1 FA/h (models/README.md).
-# PICO=1 adds, for computer and alexa-synth, tts-corpus.sh's six SVOX
-# Pico voices (pico/, TTS_PICO clips per voice and word, 40, and as many
-# negatives per voice, used as MBROLA's are).
+# computer and alexa-synth also learn from tts-corpus.sh's six SVOX Pico
+# voices (pico/, TTS_PICO clips per voice and word, 40, and as many
+# negatives per voice, used as MBROLA's are; since 2026-12-07): on real
+# "alexa" speakers alexa-synth missed about half as many from 0.25 FA/h
+# up over two draws, and more at 0.1 FA/h, where one Belarusian word
+# decides (models/README.md). PICO=0 gives the recipe before.
 # computer and alexa-synth hear half their training
 # examples through microphone responses measured from real recordings
 # (`train --mic 0.5 --mic-from --mic-ref`): the spectral shapes of the
@@ -98,10 +101,11 @@
 # a trial), SCORE_FRAMES_COMPUTER (train --score-frames for computer and
 # alexa-synth: 4, the mean of four frames' logits; 3 is the recipe before
 # 2026-12-05 and alexa's; models/README.md), MIC_SYNTH (0.5), MIC_FROM
-# (1; both above) and MBROLA (0, above; TTS_MBROLA sets its clips, 40).
+# (1; both above), MBROLA (0, above; TTS_MBROLA sets its clips, 40) and
+# PICO (1, above).
 # The corpora are built when missing (../shared/bench/corpus/build-dev.sh
 # and scripts/tts-corpus.sh, which apt-get install their tools when run
-# as root; for the MBROLA voices, it adds Debian's contrib and non-free
+# as root; for the MBROLA and Pico voices, it adds Debian's contrib and non-free
 # sections to apt's sources first, with a message).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -151,7 +155,7 @@ if [ "${MBROLA:-0}" = 1 ] && [[ " ${words[*]} " =~ \ (computer|alexa-synth)\  ]]
   mb_dirs=("$CORPUS/tts/mbrola/pos/alexa" "$CORPUS/tts/mbrola/pos/computer" "$CORPUS/tts/mbrola/neg")
 fi
 tts_pico=0 pico_pos=() pico_neg=() pico_dirs=()
-if [ "${PICO:-0}" = 1 ] && [[ " ${words[*]} " =~ \ (computer|alexa-synth)\  ]]; then
+if [ "${PICO:-1}" = 1 ] && [[ " ${words[*]} " =~ \ (computer|alexa-synth)\  ]]; then
   tts_pico=${TTS_PICO:-40}
   pico_pos=(--pos "$CORPUS/tts/pico/pos/WORD")
   pico_neg=(--neg "$CORPUS/tts/pico/neg" --neg "$CORPUS/tts/pico/pos/WORD")
