@@ -185,6 +185,37 @@ en_filler() {
   fi
 }
 
+# voice_jobs DIR JOB N VOICE...: for each VOICE, N clips of each word
+# (wake_text's forms) in DIR/pos/WORD and N negatives of one to three near
+# misses or phrases (en_filler) in DIR/neg, each job line printed by the
+# function JOB (file voice text), which draws its own speed and pitch:
+# the voices asked for on request, MBROLA's and Pico's.
+voice_jobs() {
+  local dir=$1 job=$2 n=$3 v w i k
+  shift 3
+  mkdir -p "$dir/neg"
+  for v in "$@"; do
+    for w in "${words[@]}"; do
+      mkdir -p "$dir/pos/$w"
+      word_forms "$w"
+      for i in $(seq 1 "$n"); do
+        wake_text
+        "$job" "$dir/pos/$w/${v}_$i.wav" "$v" "$t"
+      done
+    done
+    for i in $(seq 1 "$n"); do
+      t=""
+      # Drawn here, not inside $(...): a subshell reseeds RANDOM.
+      k=$((1 + RANDOM % 3))
+      for _ in $(seq 1 "$k"); do
+        en_filler
+        t="${t:+$t, }$c"
+      done
+      "$job" "$dir/neg/${v}_$i.wav" "$v" "$t"
+    done
+  done
+}
+
 # Pseudo-words shaped like "alexa" in other languages' sounds: what the
 # networks wake on among unseen real voices is words such as Belarusian
 # "Курыца" and "Палова", not English near misses (models/README.md).
@@ -314,28 +345,9 @@ if [ "$nmb" -gt 0 ]; then
     # speaker's timbre over that range and break up beyond it.
     printf '%s\tespeak\t%s\t%s\t%s\t%s\n' "$1" "$2" $((110 + RANDOM % 81)) $((25 + RANDOM % 51)) "$3"
   }
-  mkdir -p "$out/mbrola/neg"
-  for m in "${mbv[@]}"; do
-    read -r v _ <<<"$m"
-    for w in "${words[@]}"; do
-      mkdir -p "$out/mbrola/pos/$w"
-      word_forms "$w"
-      for i in $(seq 1 "$nmb"); do
-        wake_text
-        mb_job "$out/mbrola/pos/$w/${v}_$i.wav" "$v" "$t"
-      done
-    done
-    for i in $(seq 1 "$nmb"); do
-      t=""
-      # Drawn here, not inside $(...): a subshell reseeds RANDOM.
-      k=$((1 + RANDOM % 3))
-      for _ in $(seq 1 "$k"); do
-        en_filler
-        t="${t:+$t, }$c"
-      done
-      mb_job "$out/mbrola/neg/${v}_$i.wav" "$v" "$t"
-    done
-  done >>"$jobsfile"
+  mbnames=()
+  for m in "${mbv[@]}"; do mbnames+=("${m%% *}"); done
+  voice_jobs "$out/mbrola" mb_job "$nmb" "${mbnames[@]}" >>"$jobsfile"
 fi
 
 # SVOX Pico's six voices (US and British English, German, Spanish, French,
@@ -359,27 +371,7 @@ if [ "$npico" -gt 0 ]; then
     # gives a lower voice with their vocal tracts.
     printf '%s\tpico\t%s\t%s\t%s\t%s\n' "$1" "$2" $((80 + RANDOM % 51)) $((60 + RANDOM % 81)) "$3"
   }
-  mkdir -p "$out/pico/neg"
-  for v in "${pv[@]}"; do
-    for w in "${words[@]}"; do
-      mkdir -p "$out/pico/pos/$w"
-      word_forms "$w"
-      for i in $(seq 1 "$npico"); do
-        wake_text
-        pico_job "$out/pico/pos/$w/${v}_$i.wav" "$v" "$t"
-      done
-    done
-    for i in $(seq 1 "$npico"); do
-      t=""
-      # Drawn here, not inside $(...): a subshell reseeds RANDOM.
-      k=$((1 + RANDOM % 3))
-      for _ in $(seq 1 "$k"); do
-        en_filler
-        t="${t:+$t, }$c"
-      done
-      pico_job "$out/pico/neg/${v}_$i.wav" "$v" "$t"
-    done
-  done >>"$jobsfile"
+  voice_jobs "$out/pico" pico_job "$npico" "${pv[@]}" >>"$jobsfile"
 fi
 
 if [ "$list" = 1 ]; then
