@@ -42,10 +42,11 @@
 # Missing packages (espeak-ng, flite, festival, festvox-kallpc16k, sox, and
 # the festvox, MBROLA and Pico voices when asked for) are installed with apt-get
 # when run as root. The MBROLA voices are in Debian's contrib and non-free
-# sections: on Debian, when apt's sources do not name both, a source for
-# them is added as /etc/apt/sources.list.d/wakegate-mbrola.sources (with a
-# message). Their licence allows synthesis with the mbrola program and
-# free redistribution, and forbids selling them. Choices are seeded
+# sections, Pico's in non-free: on Debian, when apt's sources do not name
+# both, a source for them is added as
+# /etc/apt/sources.list.d/wakegate-mbrola.sources (with a message).
+# MBROLA's licence allows synthesis with the mbrola program and free
+# redistribution, and forbids selling them. Choices are seeded
 # (TTS_SEED, default 1), so the same package versions give the same files.
 # Finished files are kept: rerunning only fills gaps, and remakes files
 # whose job line changed.
@@ -352,8 +353,10 @@ fi
 
 # SVOX Pico's six voices (US and British English, German, Spanish, French,
 # Italian; one woman each, recorded and modelled statistically, closer to
-# a person than formant or diphone synthesis): the shipped computer model
-# scored 0.22 or less on all six saying "computer" (models/README.md).
+# a person than formant or diphone synthesis): the computer model shipped
+# before them scored 0.22 or less on all six saying "computer"; trained
+# with them, a synthesized-only alexa missed about half as many real
+# speakers from 0.25 false alarms an hour up (models/README.md).
 # The foreign voices read the English words as their speakers would.
 # Near misses and phrases in the same voices keep the voice from telling
 # a positive. Their own seed, so the job lines above are the same with or
@@ -361,7 +364,7 @@ fi
 if [ "$npico" -gt 0 ]; then
   pv=(en-US en-GB de-DE es-ES fr-FR it-IT)
   if [ "$list" != 1 ] && ! command -v pico2wave >/dev/null; then
-    tts_nonfree tts-corpus
+    tts_nonfree tts-corpus "SVOX Pico's voices"
     tts_install tts-corpus libttspico-utils
   fi
   RANDOM=$((seed + 15485863))

@@ -27,13 +27,14 @@ tts_install() {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
-# tts_nonfree NAME: makes apt see Debian's contrib and non-free sections,
-# where the MBROLA program and voices are, when apt's sources do not name
+# tts_nonfree NAME [WHAT]: makes apt see Debian's contrib and non-free
+# sections, where WHAT is (default: the MBROLA program and voices; SVOX
+# Pico's voices are in non-free too), when apt's sources do not name
 # both: as root on Debian it adds TTS_APT/sources.list.d/wakegate-mbrola.sources
 # (TTS_APT: default /etc/apt) for the release /etc/os-release names, and
 # says so; otherwise it says what to enable and exits.
 tts_nonfree() {
-  local apt=${TTS_APT:-/etc/apt} osr=${TTS_OS_RELEASE:-/etc/os-release} f
+  local apt=${TTS_APT:-/etc/apt} osr=${TTS_OS_RELEASE:-/etc/os-release} f what=${2:-the MBROLA voices}
   f=$(cat "$apt/sources.list" "$apt"/sources.list.d/*.list "$apt"/sources.list.d/*.sources 2>/dev/null || true)
   if grep -Eq '(^|[[:space:]])contrib([[:space:]]|$)' <<<"$f" && grep -Eq '(^|[[:space:]])non-free([[:space:]]|$)' <<<"$f"; then
     return 0
@@ -42,10 +43,10 @@ tts_nonfree() {
   id=$(. "$osr" 2>/dev/null && echo "${ID:-}")
   codename=$(. "$osr" 2>/dev/null && echo "${VERSION_CODENAME:-}")
   if [ "$(id -u)" != 0 ] || [ "$id" != debian ] || [ -z "$codename" ]; then
-    echo "$1: the MBROLA voices are in Debian's contrib and non-free sections, which apt's sources do not name; enable them (as root, on Debian)" >&2
+    echo "$1: $what are in Debian's contrib and non-free sections, which apt's sources do not name; enable them (as root, on Debian)" >&2
     exit 1
   fi
-  echo "$1: adding Debian's contrib and non-free sections for $codename (MBROLA) as $apt/sources.list.d/wakegate-mbrola.sources" >&2
+  echo "$1: adding Debian's contrib and non-free sections for $codename ($what) as $apt/sources.list.d/wakegate-mbrola.sources" >&2
   mkdir -p "$apt/sources.list.d"
   printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: contrib non-free\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
     "$codename" >"$apt/sources.list.d/wakegate-mbrola.sources"

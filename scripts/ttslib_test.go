@@ -305,8 +305,13 @@ func TestTTSNonfree(t *testing.T) {
 	write(filepath.Join(apt, "sources.list"), "deb http://deb.debian.org/debian bookworm main non-free-firmware\n")
 	write(osr, "ID=ubuntu\nVERSION_CODENAME=noble\n")
 	_, stderr, err := libEnv(env, `tts_nonfree tts-corpus`)
-	if err == nil || !strings.Contains(stderr, "contrib and non-free") {
-		t.Errorf("not Debian: err %v, stderr %q; want a failure naming the sections", err, stderr)
+	if err == nil || !strings.Contains(stderr, "contrib and non-free") || !strings.Contains(stderr, "MBROLA") {
+		t.Errorf("not Debian: err %v, stderr %q; want a failure naming the sections and MBROLA", err, stderr)
+	}
+	// The voices that need the sections are named.
+	_, stderr, err = libEnv(env, `tts_nonfree tts-corpus "SVOX Pico's voices"`)
+	if err == nil || !strings.Contains(stderr, "SVOX Pico's voices are in Debian's contrib and non-free") {
+		t.Errorf("not Debian, Pico: err %v, stderr %q; want a failure naming Pico's voices", err, stderr)
 	}
 	write(osr, "ID=debian\nVERSION_CODENAME=trixie\n")
 	_, stderr, err = libEnv(env, `tts_nonfree tts-corpus`)
