@@ -140,26 +140,30 @@ fi
 # made from other job lines (so a corpus from before a fix gets it).
 tts_near=0
 [ "${NEAR_ALEXA:-0}" = 1 ] && tts_near=${TTS_NEAR:-700}
-tts_fest=0 fest_pos=() fest_neg=() fest_dirs=()
+# extra_voices DIR: adds tts-corpus.sh's voices in CORPUS/tts/DIR (festvox,
+# mbrola, pico) to the synthesized-only recipe: their WORD as positives
+# (voice_pos), their near misses, phrases and other word as negatives
+# (voice_neg; WORD is replaced by the word), their folders to voice_dirs.
+voice_pos=() voice_neg=() voice_dirs=()
+extra_voices() {
+  voice_pos+=(--pos "$CORPUS/tts/$1/pos/WORD")
+  voice_neg+=(--neg "$CORPUS/tts/$1/neg" --neg "$CORPUS/tts/$1/pos/WORD")
+  voice_dirs+=("$CORPUS/tts/$1/pos/alexa" "$CORPUS/tts/$1/pos/computer" "$CORPUS/tts/$1/neg")
+}
+synth=0
+[[ " ${words[*]} " =~ \ (computer|alexa-synth)\  ]] && synth=1
+tts_fest=0 tts_mb=0 tts_pico=0
 if [ "${FESTVOX:-0}" = 1 ]; then
   tts_fest=${TTS_FESTVOX:-40}
-  fest_pos=(--pos "$CORPUS/tts/festvox/pos/WORD")
-  fest_neg=(--neg "$CORPUS/tts/festvox/neg" --neg "$CORPUS/tts/festvox/pos/WORD")
-  fest_dirs=("$CORPUS/tts/festvox/pos/alexa" "$CORPUS/tts/festvox/pos/computer" "$CORPUS/tts/festvox/neg")
+  extra_voices festvox
 fi
-tts_mb=0 mb_pos=() mb_neg=() mb_dirs=()
-if [ "${MBROLA:-0}" = 1 ] && [[ " ${words[*]} " =~ \ (computer|alexa-synth)\  ]]; then
+if [ "${MBROLA:-0}" = 1 ] && [ $synth = 1 ]; then
   tts_mb=${TTS_MBROLA:-40}
-  mb_pos=(--pos "$CORPUS/tts/mbrola/pos/WORD")
-  mb_neg=(--neg "$CORPUS/tts/mbrola/neg" --neg "$CORPUS/tts/mbrola/pos/WORD")
-  mb_dirs=("$CORPUS/tts/mbrola/pos/alexa" "$CORPUS/tts/mbrola/pos/computer" "$CORPUS/tts/mbrola/neg")
+  extra_voices mbrola
 fi
-tts_pico=0 pico_pos=() pico_neg=() pico_dirs=()
-if [ "${PICO:-1}" = 1 ] && [[ " ${words[*]} " =~ \ (computer|alexa-synth)\  ]]; then
+if [ "${PICO:-1}" = 1 ] && [ $synth = 1 ]; then
   tts_pico=${TTS_PICO:-40}
-  pico_pos=(--pos "$CORPUS/tts/pico/pos/WORD")
-  pico_neg=(--neg "$CORPUS/tts/pico/neg" --neg "$CORPUS/tts/pico/pos/WORD")
-  pico_dirs=("$CORPUS/tts/pico/pos/alexa" "$CORPUS/tts/pico/pos/computer" "$CORPUS/tts/pico/neg")
+  extra_voices pico
 fi
 TTS_NEAR=$tts_near TTS_FESTVOX=$tts_fest TTS_MBROLA=$tts_mb TTS_PICO=$tts_pico scripts/tts-corpus.sh "$CORPUS/tts" alexa computer
 # The auxiliary words' synthesized half (unless AUX=0), for the
@@ -178,7 +182,7 @@ scripts/neg-corpus.sh "$CORPUS/neg"
 echo "train-models: corpus digests (scripts/corpus-digest.sh):"
 scripts/corpus-digest.sh "$CORPUS/dev/pos/alexa/dev" "$CORPUS/tts/pos/alexa" "$CORPUS/tts/pos/computer" \
   "$CORPUS/tts/neg" "$CORPUS/dev/neg/keywords" "$CORPUS/neg/real" "$CORPUS/neg/music" \
-  "$CORPUS/calib" "$CORPUS/dev/neg/speech/dev" "${fest_dirs[@]}" "${mb_dirs[@]}" "${pico_dirs[@]}" "${aux_dirs[@]}"
+  "$CORPUS/calib" "$CORPUS/dev/neg/speech/dev" "${voice_dirs[@]}" "${aux_dirs[@]}"
 # ...and the versions of the tools that made them: the digests say which
 # folder differs, these say whether a package update is why.
 echo "train-models: corpus tools (dpkg-query):"
@@ -214,8 +218,8 @@ synth_only() {
   [ "$MIC_FROM" = 0 ] || mic+=(--mic-from "$CORPUS/dev/neg/keywords" --mic-ref "$CORPUS/tts-aux/pos")
   [ "${AUX:-1}" = 1 ] && aux_flags "$2"
   $WAKEGATE train --word "$1" --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_COMPUTER:-5000}" --channels "${CHANNELS_COMPUTER:-64}" --nets "${NETS_COMPUTER:-3}" --score-frames "${SCORE_FRAMES_COMPUTER:-4}" "${mic[@]}" "${aux[@]}" \
-    --pos "$CORPUS/tts/pos/$1" "${fest_pos[@]/WORD/$1}" "${mb_pos[@]/WORD/$1}" "${pico_pos[@]/WORD/$1}" \
-    --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/$2" "${fest_neg[@]/WORD/$2}" "${mb_neg[@]/WORD/$2}" "${pico_neg[@]/WORD/$2}" \
+    --pos "$CORPUS/tts/pos/$1" "${voice_pos[@]/WORD/$1}" \
+    --neg "$CORPUS/tts/neg" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/$2" "${voice_neg[@]/WORD/$2}" \
     --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \
     --out "$3"
 }

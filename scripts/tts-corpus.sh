@@ -186,11 +186,29 @@ en_filler() {
   fi
 }
 
+# filler_phrase LANG: into t, one to three negatives joined by commas:
+# en_filler's for English, else words of said[LANG] (the festvox voices'
+# languages). Called as a command, not inside $(...): a subshell reseeds
+# RANDOM.
+filler_phrase() {
+  local k ns
+  t=""
+  k=$((1 + RANDOM % 3))
+  for _ in $(seq 1 "$k"); do
+    if [ "$1" = en ]; then
+      en_filler
+    else
+      IFS='|' read -r -a ns <<<"${said[$1]}"
+      c=${ns[RANDOM % ${#ns[@]}]}
+    fi
+    t="${t:+$t, }$c"
+  done
+}
+
 # voice_jobs DIR JOB N VOICE...: for each VOICE, N clips of each word
-# (wake_text's forms) in DIR/pos/WORD and N negatives of one to three near
-# misses or phrases (en_filler) in DIR/neg, each job line printed by the
-# function JOB (file voice text), which draws its own speed and pitch:
-# the voices asked for on request, MBROLA's and Pico's.
+# (wake_text's forms) in DIR/pos/WORD and N negatives (filler_phrase en)
+# in DIR/neg, each job line printed by the function JOB (file voice
+# text), which draws its own speed and pitch: MBROLA's and Pico's voices.
 voice_jobs() {
   local dir=$1 job=$2 n=$3 v w i k
   shift 3
@@ -205,13 +223,7 @@ voice_jobs() {
       done
     done
     for i in $(seq 1 "$n"); do
-      t=""
-      # Drawn here, not inside $(...): a subshell reseeds RANDOM.
-      k=$((1 + RANDOM % 3))
-      for _ in $(seq 1 "$k"); do
-        en_filler
-        t="${t:+$t, }$c"
-      done
+      filler_phrase en
       "$job" "$dir/neg/${v}_$i.wav" "$v" "$t"
     done
   done
@@ -299,17 +311,7 @@ if [ "$nfest" -gt 0 ]; then
       done
     done
     for i in $(seq 1 "$nfest"); do
-      t=""
-      k=$((1 + RANDOM % 3))
-      for _ in $(seq 1 "$k"); do
-        if [ "$lang" = en ]; then
-          en_filler
-        else
-          IFS='|' read -r -a ns <<<"${said[$lang]}"
-          c=${ns[RANDOM % ${#ns[@]}]}
-        fi
-        t="${t:+$t, }$c"
-      done
+      filler_phrase "$lang"
       fest_job "$out/festvox/neg/${v}_$i.wav" "$v" "$t"
     done
   done >>"$jobsfile"
