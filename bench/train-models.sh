@@ -102,7 +102,8 @@
 # alexa-synth: 4, the mean of four frames' logits; 3 is the recipe before
 # 2026-12-05 and alexa's; models/README.md), MIC_SYNTH (0.5), MIC_FROM
 # (1; both above), MBROLA (0, above; TTS_MBROLA sets its clips, 40) and
-# PICO (1, above).
+# PICO (1, above), RHVOICE (0; 1: tts-corpus.sh's RHVoice voices, TTS_RHVOICE
+# clips per voice and word, 20, used as Pico's are; a trial).
 # The corpora are built when missing (../shared/bench/corpus/build-dev.sh
 # and scripts/tts-corpus.sh, which apt-get install their tools when run
 # as root; for the MBROLA and Pico voices, it adds Debian's contrib and non-free
@@ -152,7 +153,7 @@ extra_voices() {
 }
 synth=0
 [[ " ${words[*]} " =~ \ (computer|alexa-synth)\  ]] && synth=1
-tts_fest=0 tts_mb=0 tts_pico=0
+tts_fest=0 tts_mb=0 tts_pico=0 tts_rh=0
 if [ "${FESTVOX:-0}" = 1 ]; then
   tts_fest=${TTS_FESTVOX:-40}
   extra_voices festvox
@@ -165,7 +166,11 @@ if [ "${PICO:-1}" = 1 ] && [ $synth = 1 ]; then
   tts_pico=${TTS_PICO:-40}
   extra_voices pico
 fi
-TTS_NEAR=$tts_near TTS_FESTVOX=$tts_fest TTS_MBROLA=$tts_mb TTS_PICO=$tts_pico scripts/tts-corpus.sh "$CORPUS/tts" alexa computer
+if [ "${RHVOICE:-0}" = 1 ] && [ $synth = 1 ]; then
+  tts_rh=${TTS_RHVOICE:-20}
+  extra_voices rhvoice
+fi
+TTS_NEAR=$tts_near TTS_FESTVOX=$tts_fest TTS_MBROLA=$tts_mb TTS_PICO=$tts_pico TTS_RHVOICE=$tts_rh scripts/tts-corpus.sh "$CORPUS/tts" alexa computer
 # The auxiliary words' synthesized half (unless AUX=0), for the
 # synthesized-only recipe: 150 espeak-ng clips of each and the flite and
 # festival ones.

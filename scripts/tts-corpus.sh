@@ -38,11 +38,17 @@
 #                    British English, German, Spanish, French, Italian)
 #                    saying the words, and near misses and phrases as
 #                    negatives
+#   rhvoice/pos/WORD/*.wav, rhvoice/neg/*.wav
+#                    when TTS_RHVOICE > 0: RHVoice's voices of 26 real
+#                    speakers (six reading English; Russian, Ukrainian
+#                    and Polish speakers saying the words as their
+#                    language spells them), and near misses and phrases
+#                    as negatives
 #
 # Missing packages (espeak-ng, flite, festival, festvox-kallpc16k, sox, and
-# the festvox, MBROLA and Pico voices when asked for) are installed with apt-get
+# the festvox, MBROLA, Pico and RHVoice voices when asked for) are installed with apt-get
 # when run as root. The MBROLA voices are in Debian's contrib and non-free
-# sections, Pico's in non-free: on Debian, when apt's sources do not name
+# sections, Pico's and RHVoice's in non-free: on Debian, when apt's sources do not name
 # both, a source for them is added as
 # /etc/apt/sources.list.d/wakegate-mbrola.sources (with a message).
 # MBROLA's licence allows synthesis with the mbrola program and free
@@ -58,7 +64,8 @@
 # default 0, none: a trial that was not kept; FESTVOX=1 bench/train-models.sh
 # asks for 40), TTS_MBROLA (MBROLA clips per voice and word, and negatives
 # per voice; default 0), TTS_PICO (Pico clips per voice and word, and
-# negatives per voice; default 0), TTS_LIST (1: print the job list and stop,
+# negatives per voice; default 0), TTS_RHVOICE (the same for RHVoice;
+# default 0), TTS_LIST (1: print the job list and stop,
 # synthesizing nothing and needing no TTS tools), TTS_JOBS (default nproc).
 set -euo pipefail
 
@@ -75,6 +82,7 @@ nneg=${TTS_NEG:-1500}
 nfest=${TTS_FESTVOX:-0}
 nmb=${TTS_MBROLA:-0}
 npico=${TTS_PICO:-0}
+nrh=${TTS_RHVOICE:-0}
 jobs=${TTS_JOBS:-$(nproc)}
 
 . "$(dirname "$0")/tts-lib.sh"
@@ -378,6 +386,62 @@ if [ "$npico" -gt 0 ]; then
   }
   voice_jobs "$out/pico" pico_job "$npico" "${pv[@]}" >>"$jobsfile"
 fi
+
+# RHVoice's statistical voices, each modelled on one real speaker: six
+# reading English (four American and a Scottish speaker from CMU's Arctic
+# recordings, and a Russian man and woman), and twenty speakers of
+# Russian, Ukrainian and Polish saying the words as their language spells
+# them, with negatives in their own language. Their own seed, so the job
+# lines above are the same with or without them. Debian's rhvoice
+# packages are in non-free.
+if [ "$nrh" -gt 0 ]; then
+  rhen=(alan bdl clb slt evgeniy-eng lyubov)
+  # VOICE LANGUAGE
+  rhfor=(aleksandr:ru aleksandr-hq:ru anna:ru arina:ru artemiy:ru elena:ru evgeniy-rus:ru irina:ru
+    mikhail:ru pavel:ru tatiana:ru victoria:ru vitaliy:ru yuriy:ru
+    anatol:uk marianna:uk natalia:uk volodymyr:uk magda:pl natan:pl)
+  if [ "$list" != 1 ]; then
+    need=()
+    command -v RHVoice-test >/dev/null || need+=(rhvoice)
+    for p in english:slt russian:irina ukrainian:anatol polish:natan; do
+      [ -d "/usr/share/RHVoice/voices/${p#*:}" ] || need+=("rhvoice-${p%%:*}")
+    done
+    [ ${#need[@]} -eq 0 ] || tts_nonfree tts-corpus "RHVoice's voices"
+    tts_install tts-corpus "${need[@]}"
+  fi
+  # RHVoice takes stress from a combining acute accent after the vowel
+  # (U+0301): the shipped alexa scores Anna's unmarked "Алекса" 0.30,
+  # "Але́кса" 1.00.
+  declare -A rhspell=(
+    [alexa/ru]="Але́кса|Але́кса!|Але́кса?" [alexa/uk]="Але́кса|Але́кса!|Але́кса?" [alexa/pl]="Aleksa|Aleksa!|Alexa"
+    [computer/ru]="компью́тер|Компью́тер!|Компью́тер?" [computer/uk]="комп'ю́тер|Комп'ю́тер!|Комп'ю́тер?"
+    [computer/pl]="komputer|Komputer!|Komputer?")
+  # Near misses and requests; a negative joins one to three of them.
+  declare -A said
+  said[rhvoice/ru]="Алексе́й|Алекса́ндр|Али́са|ле́кция|вы́боры|компа́ния|компо́т|ко́мната|ско́лько вре́мени|включи́ му́зыку|вы́ключи свет|кака́я пого́да|до́брое у́тро|спаси́бо"
+  said[rhvoice/uk]="Олексі́й|Олекса́ндр|Але́на|ле́кція|ви́бори|компа́нія|компо́т|кімна́та|котра́ годи́на|увімкни́ му́зику|ви́мкни сві́тло|яка́ пого́да|до́брий ра́нок|дя́кую"
+  said[rhvoice/pl]="Aleksander|Alicja|lekcja|wybory|kompania|kompot|pokój|która godzina|włącz muzykę|wyłącz światło|jaka jest pogoda|dzień dobry|dziękuję bardzo"
+  RANDOM=$((seed + 32452843))
+  rh_job() { # file voice text
+    # Rate 75-120 % (a device is called slowly more often than fast),
+    # pitch 70-135 % of the voice's own.
+    printf '%s\trhvoice\t%s\t%s\t%s\t%s\n' "$1" "$2" $((75 + RANDOM % 46)) $((70 + RANDOM % 66)) "$3"
+  }
+  voice_jobs "$out/rhvoice" rh_job "$nrh" "${rhen[@]}"
+  for f in "${rhfor[@]}"; do
+    v=${f%%:*} lang=${f#*:}
+    for w in "${words[@]}"; do
+      IFS='|' read -r -a fs <<<"${rhspell[$w/$lang]}"
+      for i in $(seq 1 "$nrh"); do
+        rh_job "$out/rhvoice/pos/$w/${v}_$i.wav" "$v" "${fs[RANDOM % ${#fs[@]}]}"
+      done
+    done
+    for i in $(seq 1 "$nrh"); do
+      filler_phrase "rhvoice/$lang"
+      rh_job "$out/rhvoice/neg/${v}_$i.wav" "$v" "$t"
+    done
+  done
+fi >>"$jobsfile"
 
 if [ "$list" = 1 ]; then
   cat "$jobsfile"

@@ -87,7 +87,7 @@ tts_stale() {
 # tts_synth LINE: synthesizes one job-list line (FILE TOOL VOICE A B TEXT,
 # tab-separated; A and B are speed and pitch for espeak, duration stretch
 # and pitch mean for flite, duration stretch for festival, speed and pitch
-# in percent for pico) into FILE as
+# in percent for pico and rhvoice) into FILE as
 # 16 kHz mono s16, peak at -3 dBFS, with TTS_PAD seconds of silence on
 # each side (default none). A finished FILE is kept. With TTS_LOG set,
 # prints "TTS_LOG: FILE's name" when done. Exported for xargs.
@@ -101,6 +101,7 @@ tts_synth() {
     flite) flite -voice "$voice" --setf duration_stretch="$a" --setf int_f0_target_mean="$b" -t "$text" -o "$tmp" ;;
     festival) printf '%s\n' "$text" | text2wave -eval "(voice_$voice)" -eval "(Parameter.set 'Duration_Stretch $a)" -o "$tmp" ;;
     pico) pico2wave -l "$voice" -w "$tmp" "<speed level='$a'><pitch level='$b'>$text</pitch></speed>" ;;
+    rhvoice) printf '%s\n' "$text" | RHVoice-test -p "$voice" -r "$a" -t "$b" -o "$tmp" ;;
   esac
   local pad=()
   [ -n "${TTS_PAD:-}" ] && pad=(pad "$TTS_PAD" "$TTS_PAD")
