@@ -45,7 +45,7 @@ bench-wakeword: ## wake-word accuracy and CPU against Porcupine and openWakeWord
 bench-heldout: ## alexa on speakers it never trained on: trains a model holding out 30 % of the sessions, scores it (~45 min)
 	bench/heldout-check.sh
 
-models: ## retrain models/alexa.wgm and models/computer.wgm from scratch (builds the corpora; on 2 cores alexa ~48 min, computer ~24 min)
+models: ## retrain models/alexa.wgm and models/computer.wgm from scratch (builds the corpora; on 2 cores alexa ~48 min, computer ~26 min)
 	bench/train-models.sh
 
 clean: ## remove build output

@@ -47,6 +47,11 @@
 # "alexa" speakers alexa-synth missed about half as many from 0.25 FA/h
 # up over two draws, and more at 0.1 FA/h, where one Belarusian word
 # decides (models/README.md). PICO=0 gives the recipe before.
+# And from RHVoice's voices of 26 real speakers (rhvoice/, TTS_RHVOICE
+# clips per voice and word, 20, and as many negatives, used as Pico's
+# are; since 2026-12-07): over two draws alexa-synth missed fewer real
+# speakers at every budget, 0.1 FA/h too (models/README.md). RHVOICE=0
+# gives the recipe before.
 # computer and alexa-synth hear half their training
 # examples through microphone responses measured from real recordings
 # (`train --mic 0.5 --mic-from --mic-ref`): the spectral shapes of the
@@ -102,11 +107,10 @@
 # alexa-synth: 4, the mean of four frames' logits; 3 is the recipe before
 # 2026-12-05 and alexa's; models/README.md), MIC_SYNTH (0.5), MIC_FROM
 # (1; both above), MBROLA (0, above; TTS_MBROLA sets its clips, 40) and
-# PICO (1, above), RHVOICE (0; 1: tts-corpus.sh's RHVoice voices, TTS_RHVOICE
-# clips per voice and word, 20, used as Pico's are; a trial).
+# PICO and RHVOICE (1, above).
 # The corpora are built when missing (../shared/bench/corpus/build-dev.sh
 # and scripts/tts-corpus.sh, which apt-get install their tools when run
-# as root; for the MBROLA and Pico voices, it adds Debian's contrib and non-free
+# as root; for the MBROLA, Pico and RHVoice voices, it adds Debian's contrib and non-free
 # sections to apt's sources first, with a message).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -166,7 +170,7 @@ if [ "${PICO:-1}" = 1 ] && [ $synth = 1 ]; then
   tts_pico=${TTS_PICO:-40}
   extra_voices pico
 fi
-if [ "${RHVOICE:-0}" = 1 ] && [ $synth = 1 ]; then
+if [ "${RHVOICE:-1}" = 1 ] && [ $synth = 1 ]; then
   tts_rh=${TTS_RHVOICE:-20}
   extra_voices rhvoice
 fi

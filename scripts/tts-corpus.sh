@@ -388,12 +388,14 @@ if [ "$npico" -gt 0 ]; then
 fi
 
 # RHVoice's statistical voices, each modelled on one real speaker: six
-# reading English (four American and a Scottish speaker from CMU's Arctic
-# recordings, and a Russian man and woman), and twenty speakers of
+# reading English (three American and a Scottish speaker from CMU's
+# Arctic recordings, and a Russian man and woman), and twenty speakers of
 # Russian, Ukrainian and Polish saying the words as their language spells
-# them, with negatives in their own language. Their own seed, so the job
-# lines above are the same with or without them. Debian's rhvoice
-# packages are in non-free.
+# them, with negatives in their own language. Added to Pico's, they cut a
+# synthesized-only alexa's misses of real speakers at every budget over
+# two draws (models/README.md). Their own seed, so the job lines above
+# are the same with or without them. Debian's rhvoice packages are in
+# non-free.
 if [ "$nrh" -gt 0 ]; then
   rhen=(alan bdl clb slt evgeniy-eng lyubov)
   # VOICE LANGUAGE
