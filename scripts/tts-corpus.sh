@@ -237,6 +237,34 @@ voice_jobs() {
   done
 }
 
+# spelled_jobs DIR JOB N VOICE LANG SAID SPELL: for each word, N clips in
+# DIR/pos/WORD of one of its spellings in LANG (SPELL names an associative
+# array of "WORD/LANG" to "a|b|..."; a word without one is said as written
+# by the Latin-script voices and skipped by the others), and N negatives
+# in DIR/neg (filler_phrase SAID), each job line printed by the function
+# JOB (file voice text): the voices that speak their own language.
+spelled_jobs() {
+  local dir=$1 job=$2 n=$3 v=$4 lang=$5 said_key=$6 w i spelled fs
+  local -n sp=$7
+  mkdir -p "$dir/neg"
+  for w in "${words[@]}"; do
+    spelled=${sp[$w/$lang]:-}
+    if [ -z "$spelled" ]; then
+      case $lang in ru | uk | hi) continue ;; esac
+      spelled=$w
+    fi
+    IFS='|' read -r -a fs <<<"$spelled"
+    mkdir -p "$dir/pos/$w"
+    for i in $(seq 1 "$n"); do
+      "$job" "$dir/pos/$w/${v}_$i.wav" "$v" "${fs[RANDOM % ${#fs[@]}]}"
+    done
+  done
+  for i in $(seq 1 "$n"); do
+    filler_phrase "$said_key"
+    "$job" "$dir/neg/${v}_$i.wav" "$v" "$t"
+  done
+}
+
 # Pseudo-words shaped like "alexa" in other languages' sounds: what the
 # networks wake on among unseen real voices is words such as Belarusian
 # "Курыца" and "Палова", not English near misses (models/README.md).
@@ -303,25 +331,9 @@ if [ "$nfest" -gt 0 ]; then
     local s=$((90 + RANDOM % 61))
     printf '%s\tfestival\t%s\t%s\t0\t%s\n' "$1" "$2" "$(tts_ratio "$s")" "$3"
   }
-  mkdir -p "$out/festvox/neg"
   for f in "${fest[@]}"; do
     read -r v lang _ <<<"$f"
-    for w in "${words[@]}"; do
-      spelled=${spell[$w/$lang]:-}
-      if [ -z "$spelled" ]; then
-        case $lang in ru | hi) continue ;; esac
-        spelled=$w
-      fi
-      IFS='|' read -r -a fs <<<"$spelled"
-      mkdir -p "$out/festvox/pos/$w"
-      for i in $(seq 1 "$nfest"); do
-        fest_job "$out/festvox/pos/$w/${v}_$i.wav" "$v" "${fs[RANDOM % ${#fs[@]}]}"
-      done
-    done
-    for i in $(seq 1 "$nfest"); do
-      filler_phrase "$lang"
-      fest_job "$out/festvox/neg/${v}_$i.wav" "$v" "$t"
-    done
+    spelled_jobs "$out/festvox" fest_job "$nfest" "$v" "$lang" "$lang" spell
   done >>"$jobsfile"
 fi
 
@@ -431,17 +443,7 @@ if [ "$nrh" -gt 0 ]; then
   }
   voice_jobs "$out/rhvoice" rh_job "$nrh" "${rhen[@]}"
   for f in "${rhfor[@]}"; do
-    v=${f%%:*} lang=${f#*:}
-    for w in "${words[@]}"; do
-      IFS='|' read -r -a fs <<<"${rhspell[$w/$lang]}"
-      for i in $(seq 1 "$nrh"); do
-        rh_job "$out/rhvoice/pos/$w/${v}_$i.wav" "$v" "${fs[RANDOM % ${#fs[@]}]}"
-      done
-    done
-    for i in $(seq 1 "$nrh"); do
-      filler_phrase "rhvoice/$lang"
-      rh_job "$out/rhvoice/neg/${v}_$i.wav" "$v" "$t"
-    done
+    spelled_jobs "$out/rhvoice" rh_job "$nrh" "${f%%:*}" "${f#*:}" "rhvoice/${f#*:}" rhspell
   done
 fi >>"$jobsfile"
 
