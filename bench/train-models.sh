@@ -146,7 +146,7 @@ fi
 tts_near=0
 [ "${NEAR_ALEXA:-0}" = 1 ] && tts_near=${TTS_NEAR:-700}
 # extra_voices DIR: adds tts-corpus.sh's voices in CORPUS/tts/DIR (festvox,
-# mbrola, pico) to the synthesized-only recipe: their WORD as positives
+# mbrola, pico, rhvoice) to the synthesized-only recipe: their WORD as positives
 # (voice_pos), their near misses, phrases and other word as negatives
 # (voice_neg; WORD is replaced by the word), their folders to voice_dirs.
 voice_pos=() voice_neg=() voice_dirs=()
@@ -196,7 +196,7 @@ scripts/corpus-digest.sh "$CORPUS/dev/pos/alexa/dev" "$CORPUS/tts/pos/alexa" "$C
 # folder differs, these say whether a package update is why.
 echo "train-models: corpus tools (dpkg-query):"
 # (Every festival voice installed, whether or not FESTVOX asked for them.)
-dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\n' espeak-ng espeak-ng-data flite festival 'festvox-*' mbrola 'mbrola-*' libttspico0 sox ffmpeg 2>/dev/null |
+dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\n' espeak-ng espeak-ng-data flite festival 'festvox-*' mbrola 'mbrola-*' libttspico0 'rhvoice*' librhvoice-core7 sox ffmpeg 2>/dev/null |
   awk '$1 == "ii" {print "  " $2 " " $3}' || true
 
 # The real negatives train --val holds out (the same seed and split for
