@@ -177,11 +177,13 @@ fi
 TTS_NEAR=$tts_near TTS_FESTVOX=$tts_fest TTS_MBROLA=$tts_mb TTS_PICO=$tts_pico TTS_RHVOICE=$tts_rh scripts/tts-corpus.sh "$CORPUS/tts" alexa computer
 # The auxiliary words' synthesized half (unless AUX=0), for the
 # synthesized-only recipe: 150 espeak-ng clips of each and the flite and
-# festival ones.
+# festival ones; none of the voices asked for above, even when their
+# TTS_ counts are set in the environment.
 aux_dirs=()
 if { { [ "${AUX:-1}" = 1 ] || [ "$MIC_FROM" = 1 ]; } && [[ " ${words[*]} " =~ \ (computer|alexa-synth)\  ]]; } ||
    { [ "${AUX_ALEXA:-0}" = 1 ] && [[ " ${words[*]} " =~ \ alexa\  ]]; }; then
-  TTS_POS=150 TTS_NEG=0 scripts/tts-corpus.sh "$CORPUS/tts-aux" jarvis snowboy smart-mirror view-glass
+  TTS_POS=150 TTS_NEG=0 TTS_NEAR=0 TTS_FESTVOX=0 TTS_MBROLA=0 TTS_PICO=0 TTS_RHVOICE=0 \
+    scripts/tts-corpus.sh "$CORPUS/tts-aux" jarvis snowboy smart-mirror view-glass
   aux_dirs=("$CORPUS/tts-aux/pos")
 fi
 scripts/calib-corpus.sh "$CORPUS/calib"
