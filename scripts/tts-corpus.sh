@@ -195,9 +195,9 @@ en_filler() {
 }
 
 # filler_phrase LANG: into t, one to three negatives joined by commas:
-# en_filler's for English, else words of said[LANG] (the festvox voices'
-# languages). Called as a command, not inside $(...): a subshell reseeds
-# RANDOM.
+# en_filler's for English, else words of said[LANG] (the festvox and
+# RHVoice voices' languages). Called as a command, not inside $(...): a
+# subshell reseeds RANDOM.
 filler_phrase() {
   local k ns
   t=""
@@ -216,7 +216,8 @@ filler_phrase() {
 # voice_jobs DIR JOB N VOICE...: for each VOICE, N clips of each word
 # (wake_text's forms) in DIR/pos/WORD and N negatives (filler_phrase en)
 # in DIR/neg, each job line printed by the function JOB (file voice
-# text), which draws its own speed and pitch: MBROLA's and Pico's voices.
+# text), which draws its own speed and pitch: MBROLA's, Pico's and
+# RHVoice's English voices.
 voice_jobs() {
   local dir=$1 job=$2 n=$3 v w i k
   shift 3
