@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${COUNT:-6}
+# BenchmarkTemplatePush enrolls espeak-ng's voice and skips without it, and
+# a skipped benchmark prints nothing: its row would silently vanish.
+[ -n "${FORMAT_ONLY:-}" ] || scripts/install-test-deps.sh
 command -v benchstat >/dev/null 2>&1 || PATH=$PATH:$(go env GOPATH)/bin
 command -v benchstat >/dev/null 2>&1 || go install golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 # Raw `go test` output stays in .cache/bench (compare two runs with benchstat).
