@@ -103,8 +103,9 @@
 # and alexa-synth with auxiliary words), AUX_WEIGHT (their loss weight,
 # 0.5), AUX_ALEXA (0; 1: alexa with the four phrases as auxiliary words,
 # a trial), DROPOUT_ALEXA (0; P: alexa trained with `train --dropout P`,
-# a trial), SCORE_FRAMES_COMPUTER (train --score-frames for computer and
-# alexa-synth: 4, the mean of four frames' logits; 3 is the recipe before
+# a trial), MIC_ALEXA (0; P: alexa with computer's measured microphone
+# responses on a share P of its examples, a trial), SCORE_FRAMES_COMPUTER
+# (train --score-frames for computer and alexa-synth: 4, the mean of four frames' logits; 3 is the recipe before
 # 2026-12-05 and alexa's; models/README.md), MIC_SYNTH (0.5), MIC_FROM
 # (1; both above), MBROLA (0, above; TTS_MBROLA sets its clips, 40) and
 # PICO and RHVOICE (1, above).
@@ -181,7 +182,7 @@ TTS_NEAR=$tts_near TTS_FESTVOX=$tts_fest TTS_MBROLA=$tts_mb TTS_PICO=$tts_pico T
 # TTS_ counts are set in the environment.
 aux_dirs=()
 if { { [ "${AUX:-1}" = 1 ] || [ "$MIC_FROM" = 1 ]; } && [[ " ${words[*]} " =~ \ (computer|alexa-synth)\  ]]; } ||
-   { [ "${AUX_ALEXA:-0}" = 1 ] && [[ " ${words[*]} " =~ \ alexa\  ]]; }; then
+   { { [ "${AUX_ALEXA:-0}" = 1 ] || [ "${MIC_ALEXA:-0}" != 0 ]; } && [[ " ${words[*]} " =~ \ alexa\  ]]; }; then
   TTS_POS=150 TTS_NEG=0 TTS_NEAR=0 TTS_FESTVOX=0 TTS_MBROLA=0 TTS_PICO=0 TTS_RHVOICE=0 \
     scripts/tts-corpus.sh "$CORPUS/tts-aux" jarvis snowboy smart-mirror view-glass
   aux_dirs=("$CORPUS/tts-aux/pos")
@@ -261,7 +262,12 @@ for w in "${words[@]}"; do
       # trial (models/README.md).
       drop=()
       [ "${DROPOUT_ALEXA:-0}" != 0 ] && drop=(--dropout "$DROPOUT_ALEXA")
-      $WAKEGATE train --word alexa --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_ALEXA:-12000}" --channels "${CHANNELS_ALEXA:-64}" --nets "${NETS_ALEXA:-3}" "${snap[@]}" "${aux[@]}" "${drop[@]}" \
+      # MIC_ALEXA=P: a share P of alexa's examples heard through microphone
+      # responses measured as for computer (train --mic P --mic-from
+      # --mic-ref), a trial (models/README.md).
+      mic=()
+      [ "${MIC_ALEXA:-0}" != 0 ] && mic=(--mic "$MIC_ALEXA" --mic-from "$CORPUS/dev/neg/keywords" --mic-ref "$CORPUS/tts-aux/pos")
+      $WAKEGATE train --word alexa --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_ALEXA:-12000}" --channels "${CHANNELS_ALEXA:-64}" --nets "${NETS_ALEXA:-3}" "${snap[@]}" "${aux[@]}" "${drop[@]}" "${mic[@]}" \
         "${real[@]}" --pos "$CORPUS/tts/pos/alexa" \
         --neg "$CORPUS/tts/neg" "${near[@]}" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/computer" \
         --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \
