@@ -105,8 +105,9 @@
 # a trial), DROPOUT_ALEXA (0; P: alexa trained with `train --dropout P`,
 # a trial), MIC_ALEXA (0; P: alexa with computer's measured microphone
 # responses on a share P of its examples, a trial), SCORE_FRAMES_COMPUTER
-# (train --score-frames for computer and alexa-synth: 4, the mean of four frames' logits; 3 is the recipe before
-# 2026-12-05 and alexa's; models/README.md), MIC_SYNTH (0.5), MIC_FROM
+# (train --score-frames for computer and alexa-synth: 4, the mean of four
+# frames' logits; 3 is the recipe before 2026-12-05 and alexa's;
+# models/README.md), MIC_SYNTH (0.5), MIC_FROM
 # (1; both above), MBROLA (0, above; TTS_MBROLA sets its clips, 40) and
 # PICO and RHVOICE (1, above).
 # The corpora are built when missing (../shared/bench/corpus/build-dev.sh
