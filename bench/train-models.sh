@@ -182,7 +182,7 @@ TTS_NEAR=$tts_near TTS_FESTVOX=$tts_fest TTS_MBROLA=$tts_mb TTS_PICO=$tts_pico T
 # festival ones; none of the voices asked for above, even when their
 # TTS_ counts are set in the environment.
 aux_dirs=()
-if { { [ "${AUX:-1}" = 1 ] || [ "$MIC_FROM" = 1 ]; } && [[ " ${words[*]} " =~ \ (computer|alexa-synth)\  ]]; } ||
+if { { [ "${AUX:-1}" = 1 ] || [ "$MIC_FROM" = 1 ]; } && [ $synth = 1 ]; } ||
    { { [ "${AUX_ALEXA:-0}" = 1 ] || [ "${MIC_ALEXA:-0}" != 0 ]; } && [[ " ${words[*]} " =~ \ alexa\  ]]; }; then
   TTS_POS=150 TTS_NEG=0 TTS_NEAR=0 TTS_FESTVOX=0 TTS_MBROLA=0 TTS_PICO=0 TTS_RHVOICE=0 \
     scripts/tts-corpus.sh "$CORPUS/tts-aux" jarvis snowboy smart-mirror view-glass
@@ -209,6 +209,11 @@ mapfile -t heldneg < <($WAKEGATE train --split --split-seed "$SPLIT_SEED" --val 
   --neg "$CORPUS/neg/real" --neg "$CORPUS/dev/neg/keywords" | awk -F'\t' '$1 == "val" {print $3}')
 [ ${#heldneg[@]} -gt 0 ] || { echo "train-models: no held-out real negatives" >&2; exit 1; }
 
+# The microphone responses measured from the crowd's real recordings of
+# other phrases, each against the same phrases synthesized (train
+# --mic-from, --mic-ref): computer's, and alexa's trial (MIC_ALEXA).
+measured_mic=(--mic-from "$CORPUS/dev/neg/keywords" --mic-ref "$CORPUS/tts-aux/pos")
+
 # aux_flags OTHER: into aux, the `train --aux` flags of the crowd's four
 # other phrases (real and synthesized), and OTHER's real and synthesized
 # recordings where it has real ones (alexa).
@@ -228,7 +233,7 @@ aux_flags() {
 synth_only() {
   local mic=() aux=()
   [ "$MIC_SYNTH" = 0 ] || mic=(--mic "$MIC_SYNTH")
-  [ "$MIC_FROM" = 0 ] || mic+=(--mic-from "$CORPUS/dev/neg/keywords" --mic-ref "$CORPUS/tts-aux/pos")
+  [ "$MIC_FROM" = 0 ] || mic+=("${measured_mic[@]}")
   [ "${AUX:-1}" = 1 ] && aux_flags "$2"
   $WAKEGATE train --word "$1" --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_COMPUTER:-5000}" --channels "${CHANNELS_COMPUTER:-64}" --nets "${NETS_COMPUTER:-3}" --score-frames "${SCORE_FRAMES_COMPUTER:-4}" "${mic[@]}" "${aux[@]}" \
     --pos "$CORPUS/tts/pos/$1" "${voice_pos[@]/WORD/$1}" \
@@ -267,7 +272,7 @@ for w in "${words[@]}"; do
       # responses measured as for computer (train --mic P --mic-from
       # --mic-ref), a trial (models/README.md).
       mic=()
-      [ "${MIC_ALEXA:-0}" != 0 ] && mic=(--mic "$MIC_ALEXA" --mic-from "$CORPUS/dev/neg/keywords" --mic-ref "$CORPUS/tts-aux/pos")
+      [ "${MIC_ALEXA:-0}" != 0 ] && mic=(--mic "$MIC_ALEXA" "${measured_mic[@]}")
       $WAKEGATE train --word alexa --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_ALEXA:-12000}" --channels "${CHANNELS_ALEXA:-64}" --nets "${NETS_ALEXA:-3}" "${snap[@]}" "${aux[@]}" "${drop[@]}" "${mic[@]}" \
         "${real[@]}" --pos "$CORPUS/tts/pos/alexa" \
         --neg "$CORPUS/tts/neg" "${near[@]}" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/computer" \
