@@ -47,11 +47,12 @@
 # "alexa" speakers alexa-synth missed about half as many from 0.25 FA/h
 # up over two draws, and more at 0.1 FA/h, where one Belarusian word
 # decides (models/README.md). PICO=0 gives the recipe before.
-# And from RHVoice's voices of 26 real speakers (rhvoice/, TTS_RHVOICE
+# And from RHVoice's voices of 34 real speakers (rhvoice/, TTS_RHVOICE
 # clips per voice and word, 20, and as many negatives, used as Pico's
 # are; since 2026-12-07): over two draws alexa-synth missed fewer real
-# speakers at every budget, 0.1 FA/h too (models/README.md). RHVOICE=0
-# gives the recipe before.
+# speakers at every budget with the first 26, 0.1 FA/h too, and with the
+# last eight fewer again at 0.1 and 0.25 FA/h, level above
+# (models/README.md). RHVOICE=0 gives the recipe with Pico alone.
 # computer and alexa-synth hear half their training
 # examples through microphone responses measured from real recordings
 # (`train --mic 0.5 --mic-from --mic-ref`): the spectral shapes of the

@@ -39,11 +39,11 @@
 #                    saying the words, and near misses and phrases as
 #                    negatives
 #   rhvoice/pos/WORD/*.wav, rhvoice/neg/*.wav
-#                    when TTS_RHVOICE > 0: RHVoice's voices of 26 real
-#                    speakers (six reading English; Russian, Ukrainian
-#                    and Polish speakers saying the words as their
-#                    language spells them), and near misses and phrases
-#                    as negatives
+#                    when TTS_RHVOICE > 0: RHVoice's voices of 34 real
+#                    speakers (six reading English; speakers of nine
+#                    other languages saying the words as their language
+#                    spells them), and near misses and phrases as
+#                    negatives
 #
 # Missing packages (espeak-ng, flite, festival, festvox-kallpc16k, sox, and
 # the festvox, MBROLA, Pico and RHVoice voices when asked for) are installed with apt-get
@@ -251,7 +251,7 @@ spelled_jobs() {
   for w in "${words[@]}"; do
     spelled=${sp[$w/$lang]:-}
     if [ -z "$spelled" ]; then
-      case $lang in ru | uk | hi) continue ;; esac
+      case $lang in ru | uk | hi | mk | ky | tt) continue ;; esac
       spelled=$w
     fi
     IFS='|' read -r -a fs <<<"$spelled"
@@ -402,23 +402,28 @@ fi
 
 # RHVoice's statistical voices, each modelled on one real speaker: six
 # reading English (three American and a Scottish speaker from CMU's
-# Arctic recordings, and a Russian man and woman), and twenty speakers of
-# Russian, Ukrainian and Polish saying the words as their language spells
-# them, with negatives in their own language. Added to Pico's, they cut a
-# synthesized-only alexa's misses of real speakers at every budget over
-# two draws (models/README.md). Their own seed, so the job lines above
-# are the same with or without them. Debian's rhvoice packages are in
-# non-free.
+# Arctic recordings, and a Russian man and woman), and twenty-eight
+# speakers of Russian, Ukrainian, Polish, Brazilian Portuguese, Albanian,
+# Esperanto, Macedonian, Kyrgyz and Tatar saying the words as their
+# language spells them, with negatives in their own language. Added to
+# Pico's, the first twenty-six cut a synthesized-only alexa's misses of
+# real speakers at every budget over two draws, and the last eight (since
+# 2026-12-07) cut them again at the strictest budgets (models/README.md).
+# Their own seed, so the job lines above are the same with or without
+# them, and a voice added at the end of rhfor leaves the files of those
+# before it unchanged. Debian's rhvoice packages are in non-free.
 if [ "$nrh" -gt 0 ]; then
   rhen=(alan bdl clb slt evgeniy-eng lyubov)
   # VOICE LANGUAGE
   rhfor=(aleksandr:ru aleksandr-hq:ru anna:ru arina:ru artemiy:ru elena:ru evgeniy-rus:ru irina:ru
     mikhail:ru pavel:ru tatiana:ru victoria:ru vitaliy:ru yuriy:ru
-    anatol:uk marianna:uk natalia:uk volodymyr:uk magda:pl natan:pl)
+    anatol:uk marianna:uk natalia:uk volodymyr:uk magda:pl natan:pl
+    Leticia-F123:pt hana:sq spomenka:eo kiko:mk suze:mk azamat:ky nazgul:ky talgat:tt)
   if [ "$list" != 1 ]; then
     need=()
     command -v RHVoice-test >/dev/null || need+=(rhvoice)
-    for p in english:slt russian:irina ukrainian:anatol polish:natan; do
+    for p in english:slt russian:irina ukrainian:anatol polish:natan brazilian-portuguese:Leticia-F123 \
+      albanian:hana esperanto:spomenka macedonian:kiko kyrgyz:azamat tatar:talgat; do
       [ -d "/usr/share/RHVoice/voices/${p#*:}" ] || need+=("rhvoice-${p%%:*}")
     done
     [ ${#need[@]} -eq 0 ] || tts_nonfree tts-corpus "RHVoice's voices"
@@ -426,16 +431,28 @@ if [ "$nrh" -gt 0 ]; then
   fi
   # RHVoice takes stress from a combining acute accent after the vowel
   # (U+0301): the shipped alexa scores Anna's unmarked "Алекса" 0.30,
-  # "Але́кса" 1.00.
+  # "Але́кса" 1.00. Leticia reads "Alexa" as Portuguese, "Alesha": she
+  # says "Aléksa".
   declare -A rhspell=(
     [alexa/ru]="Але́кса|Але́кса!|Але́кса?" [alexa/uk]="Але́кса|Але́кса!|Але́кса?" [alexa/pl]="Aleksa|Aleksa!|Alexa"
     [computer/ru]="компью́тер|Компью́тер!|Компью́тер?" [computer/uk]="комп'ю́тер|Комп'ю́тер!|Комп'ю́тер?"
-    [computer/pl]="komputer|Komputer!|Komputer?")
+    [computer/pl]="komputer|Komputer!|Komputer?"
+    [alexa/pt]="Aléksa|Aléksa!|Aléksa?" [alexa/sq]="Aleksa|Aleksa!|Aleksa?" [alexa/eo]="Aleksa|Aleksa!|Aleksa?"
+    [alexa/mk]="Алекса|Алекса!|Алекса?" [alexa/ky]="Алекса|Алекса!|Алекса?" [alexa/tt]="Алекса|Алекса!|Алекса?"
+    [computer/pt]="compiúter|Compiúter!|computer" [computer/sq]="kompjuter|Kompjuter!|Kompjuter?"
+    [computer/eo]="komputer|Komputer!|Komputer?" [computer/mk]="компјутер|Компјутер!|Компјутер?"
+    [computer/ky]="компьютер|Компьютер!|Компьютер?" [computer/tt]="компьютер|Компьютер!|Компьютер?")
   # Near misses and requests; a negative joins one to three of them.
   declare -A said
   said[rhvoice/ru]="Алексе́й|Алекса́ндр|Али́са|ле́кция|вы́боры|компа́ния|компо́т|ко́мната|ско́лько вре́мени|включи́ му́зыку|вы́ключи свет|кака́я пого́да|до́брое у́тро|спаси́бо"
   said[rhvoice/uk]="Олексі́й|Олекса́ндр|Але́на|ле́кція|ви́бори|компа́нія|компо́т|кімна́та|котра́ годи́на|увімкни́ му́зику|ви́мкни сві́тло|яка́ пого́да|до́брий ра́нок|дя́кую"
   said[rhvoice/pl]="Aleksander|Alicja|lekcja|wybory|kompania|kompot|pokój|która godzina|włącz muzykę|wyłącz światło|jaka jest pogoda|dzień dobry|dziękuję bardzo"
+  said[rhvoice/pt]="Alexandre|Alice|lição|eleição|companhia|compota|quarto|que horas são|liga a música|apaga a luz|como está o tempo|bom dia|muito obrigado"
+  said[rhvoice/sq]="Aleksandër|Alisa|leksion|zgjedhje|kompani|komposto|dhomë|sa është ora|ndiz muzikën|fik dritën|si është moti|mirëmëngjes|faleminderit"
+  said[rhvoice/eo]="Aleksandro|Alico|leciono|elekto|kompanio|kompoto|ĉambro|kioma horo estas|ŝaltu la muzikon|malŝaltu la lumon|kia estas la vetero|bonan matenon|dankon"
+  said[rhvoice/mk]="Александар|Алиса|лекција|избори|компанија|компот|соба|колку е часот|пушти музика|изгаси го светлото|какво е времето|добро утро|благодарам"
+  said[rhvoice/ky]="Александр|Алиса|лекция|шайлоо|компания|компот|бөлмө|саат канча болду|музыканы коё бер|жарыкты өчүр|аба ырайы кандай|кутман таң|рахмат"
+  said[rhvoice/tt]="Александр|Алиса|лекция|сайлау|компания|компот|бүлмә|сәгать ничә|музыка куй|утны сүндер|һава торышы нинди|хәерле иртә|рәхмәт"
   RANDOM=$((seed + 32452843))
   rh_job() { # file voice text
     # Rate 75-120 % (a device is called slowly more often than fast),
