@@ -90,8 +90,7 @@ done >"$jobsfile"
 tts_stale "$jobsfile" "$out/jobs.tsv"
 cp "$jobsfile" "$out/jobs.tsv"
 
-echo "calib-corpus: synthesizing $files files into $out" >&2
-tr '\n' '\0' <"$jobsfile" | TTS_LOG=calib-corpus xargs -0 -P "$jobs" -I{} bash -c 'tts_synth "$1"' _ {}
+run_jobs calib-corpus "$jobs" "$jobsfile" tts_synth
 find "$out" -name '*.tmp.wav' -delete
 h=$(find "$out" -name 'calib_*.wav' -print0 | xargs -0 soxi -D | awk '{s += $1} END {printf "%.2f", s / 3600}')
 echo "calib-corpus: $(find "$out" -name 'calib_*.wav' | wc -l) files, $h h in $out" >&2

@@ -43,6 +43,7 @@ if [ $# -ne 1 ]; then
 fi
 out=$1
 jobs=${NEG_JOBS:-$(nproc)}
+. "$(dirname "$0")/tts-lib.sh" # run_jobs
 banned='alex|alek|alec|lexa|lexi|comput'
 sounds=/usr/share/asterisk/sounds
 # One folder per speaker: the packages also install language links to them.
@@ -200,8 +201,6 @@ make_one() { # one job-list line
   esac && mv "$tmp" "$file" || rm -f "$tmp"
 }
 export -f make_one
-n=$(wc -l <"$jobsfile")
-echo "neg-corpus: $n files to make in $out (existing ones are kept)" >&2
-tr '\n' '\0' <"$jobsfile" | xargs -0 -P "$jobs" -I{} bash -c 'make_one "$1"' _ {}
+run_jobs neg-corpus "$jobs" "$jobsfile" make_one
 find "$out" -name '*.tmp.wav' -delete
 echo "neg-corpus: $(find "$out/real" -name '*.wav' | wc -l) real speech and $(find "$out/music" -name '*.wav' | wc -l) music files in $out"

@@ -473,7 +473,7 @@ tts_stale "$jobsfile" "$out/jobs.tsv"
 cp "$jobsfile" "$out/jobs.tsv" # what each file says, and with which voice
 
 # 0.3 s of silence on each side so the word's edges are inside the clip.
-tr '\n' '\0' <"$jobsfile" | TTS_PAD=0.3 xargs -0 -P "$jobs" -I{} bash -c 'tts_synth "$1"' _ {}
+TTS_PAD=0.3 run_jobs tts-corpus "$jobs" "$jobsfile" tts_synth
 find "$out" -name '*.tmp.wav' -delete
 # Counted from the job list, not the folders: files of an earlier list
 # (festvox or MBROLA voices no longer asked for) are not part of this corpus.

@@ -1,5 +1,7 @@
-# Shared by scripts/tts-corpus.sh and scripts/calib-corpus.sh (sourced, not
-# run): the TTS tools, the voices, and the synthesis of one job-list line.
+# Shared by scripts/tts-corpus.sh, scripts/calib-corpus.sh,
+# scripts/neg-corpus.sh and scripts/world-corpus.sh (sourced, not run): the
+# TTS tools, the voices, the synthesis of one job-list line, and the runner
+# of a job list.
 
 # tts_need NAME: installs espeak-ng, flite, festival with its kal voice
 # and sox with apt-get when any is missing and we are root; otherwise
@@ -89,8 +91,7 @@ tts_stale() {
 # and pitch mean for flite, duration stretch for festival, speed and pitch
 # in percent for pico and rhvoice) into FILE as
 # 16 kHz mono s16, peak at -3 dBFS, with TTS_PAD seconds of silence on
-# each side (default none). A finished FILE is kept. With TTS_LOG set,
-# prints "TTS_LOG: FILE's name" when done. Exported for xargs.
+# each side (default none). A finished FILE is kept. Exported for xargs.
 tts_synth() {
   local file tool voice a b text tmp
   IFS=$'\t' read -r file tool voice a b text <<<"$1"
@@ -106,6 +107,47 @@ tts_synth() {
   local pad=()
   [ -n "${TTS_PAD:-}" ] && pad=(pad "$TTS_PAD" "$TTS_PAD")
   sox -R -q "$tmp" -r 16000 -c 1 -b 16 "$file" norm -3 "${pad[@]}" && rm -f "$tmp" || return 1
-  if [ -n "${TTS_LOG:-}" ]; then echo "$TTS_LOG: ${file##*/}" >&2; fi
 }
 export -f tts_synth
+
+# run_jobs NAME P JOBLIST FUNC: runs the exported function FUNC on each line
+# of JOBLIST whose file (the first tab-separated field) is not made yet, P
+# at a time, and says on stderr how many there are and, every twentieth of
+# them, how far it is and how long the rest should take: a fresh machine
+# makes thousands of clips, for half an hour or more, and silence would
+# look like a hang. Fails (after the other jobs) when any job failed.
+run_jobs() {
+  local name=$1 p=$2 list=$3 fn=$4 todo n line rc=0
+  local - # set -o pipefail below ends with the function
+  set -o pipefail
+  todo=$(mktemp)
+  while IFS= read -r line; do
+    [ -s "${line%%$'\t'*}" ] || printf '%s\n' "$line"
+  done <"$list" >"$todo"
+  n=$(wc -l <"$todo")
+  if [ "$n" -gt 0 ]; then
+    echo "$name: making $n of $(wc -l <"$list") files, $p at a time" >&2
+  fi
+  # Each finished job prints a line (the job's own output goes to stderr);
+  # the count reads them.
+  tr '\n' '\0' <"$todo" | xargs -0 -r -P "$p" -I{} bash -c "$fn"' "$1" >&2 && echo' _ {} |
+    run_jobs_progress "$name" "$n" || rc=1
+  rm -f "$todo"
+  return $rc
+}
+
+# run_jobs_progress NAME N: counts the lines on stdin, one per finished
+# job of N, and reports every twentieth of N (and the last) on stderr
+# with the time taken and an estimate of the time left.
+run_jobs_progress() {
+  local k=0 n=$2 step start=$SECONDS el
+  step=$((n / 20 > 0 ? n / 20 : 1))
+  while IFS= read -r _; do
+    k=$((k + 1))
+    if ((k % step == 0 || k == n)); then
+      el=$((SECONDS - start))
+      printf '%s: %d of %d made (%d %%), %dm%02ds, about %dm%02ds left\n' "$1" "$k" "$n" $((100 * k / n)) \
+        $((el / 60)) $((el % 60)) $((el * (n - k) / k / 60)) $((el * (n - k) / k % 60)) >&2
+    fi
+  done
+}

@@ -86,6 +86,73 @@ func TestTTSStale(t *testing.T) {
 	}
 }
 
+func TestRunJobs(t *testing.T) {
+	// mk makes a job's file; it fails on the job whose text is "fail",
+	// after the others were started.
+	const mk = `mk() { IFS=$'\t' read -r f _ text <<<"$1"; [ "$text" != fail ] && printf new >"$f"; }; export -f mk; `
+	for _, tc := range []struct {
+		name              string
+		jobs, made, fails int // lines in the list, files already made, lines that fail
+		wantStderr        []string
+		wantReports       int // lines of progress
+	}{
+		{name: "some made", jobs: 45, made: 5, wantReports: 20,
+			wantStderr: []string{"test: making 40 of 45 files, 2 at a time\n", "test: 2 of 40 made (5 %),", "test: 40 of 40 made (100 %),"}},
+		{name: "few", jobs: 3, wantReports: 3,
+			wantStderr: []string{"test: making 3 of 3 files", "test: 1 of 3 made (33 %),", "about 0m00s left\n"}},
+		{name: "all made", jobs: 4, made: 4},
+		{name: "one fails", jobs: 6, fails: 1, wantReports: 5,
+			wantStderr: []string{"test: making 6 of 6 files", "test: 5 of 6 made (83 %)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			var list strings.Builder
+			for i := range tc.jobs {
+				f := filepath.Join(dir, strconv.Itoa(i)+".wav")
+				text := "word"
+				if i < tc.fails {
+					text = "fail"
+				}
+				list.WriteString(f + "\tespeak\t" + text + "\n")
+				if i >= tc.jobs-tc.made {
+					if err := os.WriteFile(f, []byte("old"), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			jobs := filepath.Join(dir, "jobs.tsv")
+			if err := os.WriteFile(jobs, []byte(list.String()), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, stderr, err := libEnv(nil, mk+`run_jobs test 2 "$1" mk`, jobs)
+			if (err != nil) != (tc.fails > 0) {
+				t.Fatalf("run_jobs: err = %v with %d failing jobs\n%s", err, tc.fails, stderr)
+			}
+			for i := range tc.jobs {
+				want := "new"
+				switch {
+				case i < tc.fails:
+					want = ""
+				case i >= tc.jobs-tc.made:
+					want = "old" // made before: kept
+				}
+				got, _ := os.ReadFile(filepath.Join(dir, strconv.Itoa(i)+".wav"))
+				if string(got) != want {
+					t.Errorf("file %d = %q, want %q", i, got, want)
+				}
+			}
+			for _, w := range tc.wantStderr {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+			if got := strings.Count(stderr, " made ("); got != tc.wantReports {
+				t.Errorf("%d progress lines, want %d:\n%s", got, tc.wantReports, stderr)
+			}
+		})
+	}
+}
+
 func TestTTSInstall(t *testing.T) {
 	// A fake apt-get first in PATH records what it was asked to do.
 	bin := t.TempDir()

@@ -58,7 +58,6 @@ for mo in sorted(glob.glob('/usr/share/locale/*/LC_MESSAGES/iso_3166-1.mo')):
         print(f'{out}/{d}/{d}_{g:02d}.wav\tespeak\t{v}\t{r.randint(130, 190)}\t{r.randint(25, 75)}\t{text}')
 PY
 rm -f "$out/.voices"
-n=$(wc -l < "$jobs")
-echo "world-corpus: $n files to make in $out ($(cut -f1 "$jobs" | xargs -n1 dirname | sort -u | wc -l) languages)" >&2
-tr '\n' '\0' < "$jobs" | xargs -0 -P "${TTS_JOBS:-$(nproc)}" -I{} bash -c 'tts_synth "$1"' _ {}
+echo "world-corpus: $(wc -l < "$jobs") files in $out ($(cut -f1 "$jobs" | xargs -n1 dirname | sort -u | wc -l) languages)" >&2
+run_jobs world-corpus "${TTS_JOBS:-$(nproc)}" "$jobs" tts_synth
 echo "world-corpus: done" >&2
