@@ -88,7 +88,7 @@ for i in $(seq 1 "$files"); do
   esac
 done >"$jobsfile"
 tts_stale "$jobsfile" "$out/jobs.tsv"
-cp "$jobsfile" "$out/jobs.tsv"
+tts_record "$jobsfile" "$out/jobs.tsv"
 
 run_jobs calib-corpus "$jobs" "$jobsfile" tts_synth
 find "$out" -name '*.tmp.wav' -delete

@@ -11,6 +11,7 @@
 #                    awb, rms, slt at random duration stretch and pitch) and
 #                    festival (kal_diphone)
 #   jobs.tsv         file, tool, voice, speed/stretch, pitch, text of each clip
+#                    (and of clips earlier runs made that this one left out)
 #   neg/*.wav        speech that must not wake the device: near misses of
 #                    every WORD ("alex", "election", "commuter", ...) and
 #                    random phrases of words from the Go specification (a
@@ -470,7 +471,7 @@ if [ "$list" = 1 ]; then
   exit 0
 fi
 tts_stale "$jobsfile" "$out/jobs.tsv"
-cp "$jobsfile" "$out/jobs.tsv" # what each file says, and with which voice
+tts_record "$jobsfile" "$out/jobs.tsv" # what each file says, and with which voice
 
 # 0.3 s of silence on each side so the word's edges are inside the clip.
 TTS_PAD=0.3 run_jobs tts-corpus "$jobs" "$jobsfile" tts_synth

@@ -86,6 +86,22 @@ tts_stale() {
   return 0
 }
 
+# tts_record NEW OLD: makes the job list OLD (a corpus's jobs.tsv) the list
+# NEW plus the lines of OLD whose file NEW does not name. A run that asks
+# for fewer voices (bench/train-models.sh alexa leaves out the Pico and
+# RHVoice clips only computer's recipe uses) must not forget how their
+# files were made, or tts_stale takes them for new on the next run that
+# asks for them and makes thousands of clips again.
+tts_record() {
+  if [ ! -f "$2" ]; then
+    cp "$1" "$2"
+    return
+  fi
+  local tmp
+  tmp=$(mktemp)
+  awk -F'\t' 'NR == FNR {print; seen[$1] = 1; next} !($1 in seen)' "$1" "$2" >"$tmp" && mv "$tmp" "$2"
+}
+
 # tts_synth LINE: synthesizes one job-list line (FILE TOOL VOICE A B TEXT,
 # tab-separated; A and B are speed and pitch for espeak, duration stretch
 # and pitch mean for flite, duration stretch for festival, speed and pitch

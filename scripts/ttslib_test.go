@@ -86,6 +86,40 @@ func TestTTSStale(t *testing.T) {
 	}
 }
 
+func TestTTSRecord(t *testing.T) {
+	dir := t.TempDir()
+	path := func(name string) string { return filepath.Join(dir, name) }
+	line := func(name, voice string) string { return path(name) + "\trhvoice\t" + voice + "\t100\t100\talexa\n" }
+	write := func(name, body string) {
+		if err := os.WriteFile(path(name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// c.wav is a clip of a voice this run did not ask for: its line stays,
+	// so that a later run asking for it again finds it unchanged.
+	write("old.tsv", line("b.wav", "alan")+line("c.wav", "anna"))
+	write("new.tsv", line("a.wav", "alan")+line("b.wav", "clb"))
+	lib(t, `tts_record "$1" "$2"`, path("new.tsv"), path("old.tsv"))
+	got, _ := os.ReadFile(path("old.tsv"))
+	if want := line("a.wav", "alan") + line("b.wav", "clb") + line("c.wav", "anna"); string(got) != want {
+		t.Errorf("recorded list:\n%s\nwant:\n%s", got, want)
+	}
+	// With it, the run that asks for c.wav again keeps the file.
+	write("c.wav", "RIFF")
+	write("again.tsv", line("c.wav", "anna"))
+	if _, stderr := lib(t, `tts_stale "$1" "$2"`, path("again.tsv"), path("old.tsv")); stderr != "" {
+		t.Errorf("tts_stale after tts_record: %q", stderr)
+	}
+	if _, err := os.Stat(path("c.wav")); err != nil {
+		t.Error("c.wav deleted")
+	}
+	// A corpus without a list gets NEW.
+	lib(t, `tts_record "$1" "$2"`, path("new.tsv"), path("first.tsv"))
+	if got, _ := os.ReadFile(path("first.tsv")); string(got) != line("a.wav", "alan")+line("b.wav", "clb") {
+		t.Errorf("first list = %q", got)
+	}
+}
+
 func TestRunJobs(t *testing.T) {
 	// mk makes a job's file; it fails on the job whose text is "fail",
 	// after the others were started.
