@@ -105,7 +105,9 @@
 # 0.5), AUX_ALEXA (0; 1: alexa with the four phrases as auxiliary words,
 # a trial), DROPOUT_ALEXA (0; P: alexa trained with `train --dropout P`,
 # a trial), MIC_ALEXA (0; P: alexa with computer's measured microphone
-# responses on a share P of its examples, a trial), SCORE_FRAMES_COMPUTER
+# responses on a share P of its examples, a trial), RHNEG_ALEXA (0; 1:
+# alexa with RHVoice's negatives and "computer" clips as negatives, and
+# none of its "alexa" clips, a trial), SCORE_FRAMES_COMPUTER
 # (train --score-frames for computer and alexa-synth: 4, the mean of four
 # frames' logits; 3 is the recipe before 2026-12-05 and alexa's;
 # models/README.md), MIC_SYNTH (0.5), MIC_FROM
@@ -173,7 +175,9 @@ if [ "${PICO:-1}" = 1 ] && [ $synth = 1 ]; then
   tts_pico=${TTS_PICO:-40}
   extra_voices pico
 fi
-if [ "${RHVOICE:-1}" = 1 ] && [ $synth = 1 ]; then
+rhneg=0
+[ "${RHNEG_ALEXA:-0}" = 1 ] && [[ " ${words[*]} " =~ \ alexa\  ]] && rhneg=1
+if [ "${RHVOICE:-1}" = 1 ] && { [ $synth = 1 ] || [ $rhneg = 1 ]; }; then
   tts_rh=${TTS_RHVOICE:-20}
   extra_voices rhvoice
 fi
@@ -274,9 +278,15 @@ for w in "${words[@]}"; do
       # --mic-ref), a trial (models/README.md).
       mic=()
       [ "${MIC_ALEXA:-0}" != 0 ] && mic=(--mic "$MIC_ALEXA" "${measured_mic[@]}")
+      # RHNEG_ALEXA=1: the Slavic and other voices of RHVoice as negatives
+      # only (their near misses, requests and "computer"), so that they
+      # do not lean towards the word as their "alexa" clips made them do;
+      # a trial (models/README.md).
+      rhv=()
+      [ $rhneg = 1 ] && rhv=(--neg "$CORPUS/tts/rhvoice/neg" --neg "$CORPUS/tts/rhvoice/pos/computer")
       $WAKEGATE train --word alexa --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_ALEXA:-12000}" --channels "${CHANNELS_ALEXA:-64}" --nets "${NETS_ALEXA:-3}" "${snap[@]}" "${aux[@]}" "${drop[@]}" "${mic[@]}" \
         "${real[@]}" --pos "$CORPUS/tts/pos/alexa" \
-        --neg "$CORPUS/tts/neg" "${near[@]}" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/computer" \
+        --neg "$CORPUS/tts/neg" "${rhv[@]}" "${near[@]}" --neg "$CORPUS/dev/neg/keywords" --neg "$CORPUS/tts/pos/computer" \
         --neg "$CORPUS/neg/real" --noise "$CORPUS/neg/music" \
         --out "$MODELS/alexa.wgm" ;;
     computer) synth_only computer alexa "$MODELS/computer.wgm" ;;
