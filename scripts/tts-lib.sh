@@ -97,9 +97,7 @@ tts_record() {
     cp "$1" "$2"
     return
   fi
-  local tmp
-  tmp=$(mktemp)
-  awk -F'\t' 'NR == FNR {print; seen[$1] = 1; next} !($1 in seen)' "$1" "$2" >"$tmp" && mv "$tmp" "$2"
+  awk -F'\t' 'NR == FNR {print; seen[$1] = 1; next} !($1 in seen)' "$1" "$2" >"$2.new" && mv "$2.new" "$2"
 }
 
 # tts_synth LINE: synthesizes one job-list line (FILE TOOL VOICE A B TEXT,
