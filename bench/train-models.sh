@@ -160,8 +160,9 @@ extra_voices() {
   voice_neg+=(--neg "$CORPUS/tts/$1/neg" --neg "$CORPUS/tts/$1/pos/WORD")
   voice_dirs+=("$CORPUS/tts/$1/pos/alexa" "$CORPUS/tts/$1/pos/computer" "$CORPUS/tts/$1/neg")
 }
-synth=0
+synth=0 alexa=0
 [[ " ${words[*]} " =~ \ (computer|alexa-synth)\  ]] && synth=1
+[[ " ${words[*]} " =~ \ alexa\  ]] && alexa=1
 tts_fest=0 tts_mb=0 tts_pico=0 tts_rh=0
 if [ "${FESTVOX:-0}" = 1 ]; then
   tts_fest=${TTS_FESTVOX:-40}
@@ -176,7 +177,7 @@ if [ "${PICO:-1}" = 1 ] && [ $synth = 1 ]; then
   extra_voices pico
 fi
 rhneg=0
-[ "${RHNEG_ALEXA:-0}" = 1 ] && [[ " ${words[*]} " =~ \ alexa\  ]] && rhneg=1
+[ "${RHNEG_ALEXA:-0}" = 1 ] && [ $alexa = 1 ] && rhneg=1
 if [ "${RHVOICE:-1}" = 1 ] && { [ $synth = 1 ] || [ $rhneg = 1 ]; }; then
   tts_rh=${TTS_RHVOICE:-20}
   extra_voices rhvoice
@@ -188,7 +189,7 @@ TTS_NEAR=$tts_near TTS_FESTVOX=$tts_fest TTS_MBROLA=$tts_mb TTS_PICO=$tts_pico T
 # TTS_ counts are set in the environment.
 aux_dirs=()
 if { { [ "${AUX:-1}" = 1 ] || [ "$MIC_FROM" = 1 ]; } && [ $synth = 1 ]; } ||
-   { { [ "${AUX_ALEXA:-0}" = 1 ] || [ "${MIC_ALEXA:-0}" != 0 ]; } && [[ " ${words[*]} " =~ \ alexa\  ]]; }; then
+   { { [ "${AUX_ALEXA:-0}" = 1 ] || [ "${MIC_ALEXA:-0}" != 0 ]; } && [ $alexa = 1 ]; }; then
   TTS_POS=150 TTS_NEG=0 TTS_NEAR=0 TTS_FESTVOX=0 TTS_MBROLA=0 TTS_PICO=0 TTS_RHVOICE=0 \
     scripts/tts-corpus.sh "$CORPUS/tts-aux" jarvis snowboy smart-mirror view-glass
   aux_dirs=("$CORPUS/tts-aux/pos")
