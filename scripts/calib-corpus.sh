@@ -15,7 +15,8 @@
 # (kal, kal16, awb, rms, slt; two in ten) and festival (kal_diphone), each
 # at a random speed and pitch, peak-normalised to -3 dBFS as the bench's
 # negative speech is. Sentences with alex/alek/alec/lexa/lexi/comput are
-# left out. jobs.tsv lists each file's voice and text.
+# left out. jobs.tsv lists each file (relative to OUT) with its voice and
+# text.
 #
 # Missing packages (espeak-ng, flite, festival, festvox-kallpc16k, sox) are
 # installed with apt-get when run as root. Choices are seeded (CALIB_SEED,

@@ -10,7 +10,8 @@
 #                    whisper, at random speed and pitch), flite (kal, kal16,
 #                    awb, rms, slt at random duration stretch and pitch) and
 #                    festival (kal_diphone)
-#   jobs.tsv         file, tool, voice, speed/stretch, pitch, text of each clip
+#   jobs.tsv         file (relative to OUT, so that OUT can be moved),
+#                    tool, voice, speed/stretch, pitch, text of each clip
 #                    (and of clips earlier runs made that this one left out)
 #   neg/*.wav        speech that must not wake the device: near misses of
 #                    every WORD ("alex", "election", "commuter", ...) and

@@ -72,32 +72,51 @@ tts_ratio() {
   printf '%d.%02d' $(($1 / 100)) $(($1 % 100))
 }
 
+# tts_rel: the awk function rel(p), which gives the path p relative to the
+# folder TTS_JOBDIR (in the environment: the corpus folder that holds
+# jobs.tsv) and leaves other paths as they are. Job lists compare and
+# record their files this way, so that a corpus moved or copied to another
+# folder is still known to be made. (Read from the environment, not
+# awk -v, which would take a backslash in the path for an escape.)
+tts_rel='function rel(p,  d) {
+  d = ENVIRON["TTS_JOBDIR"] "/"
+  if (index(p, d) != 1) return p
+  p = substr(p, length(d) + 1)
+  sub(/^\/+/, "", p)
+  return p
+}'
+
 # tts_stale NEW OLD: deletes the files of the job list NEW whose line
 # differs from the job list OLD (a corpus made by an older version of a
 # script), so that synthesis makes them again instead of keeping them
-# as finished. Says how many, if any.
+# as finished. Says how many, if any. Files are compared by their path
+# relative to OLD's folder.
 tts_stale() {
   [ -f "$2" ] || return 0
   local n=0 f
   while IFS= read -r f; do
     if [ -e "$f" ]; then rm -f "$f"; n=$((n + 1)); fi
-  done < <(awk -F'\t' 'NR == FNR {old[$0] = 1; next} !($0 in old) {print $1}' "$2" "$1")
+  done < <(TTS_JOBDIR=$(dirname "$2") awk -F'\t' -v OFS='\t' "$tts_rel"'
+    NR == FNR {$1 = rel($1); old[$0] = 1; next}
+    {f = $1; $1 = rel($1); if (!($0 in old)) print f}' "$2" "$1")
   if [ "$n" -gt 0 ]; then echo "tts: files whose job lines changed: $n; making them again" >&2; fi
   return 0
 }
 
 # tts_record NEW OLD: makes the job list OLD (a corpus's jobs.tsv) the list
-# NEW plus the lines of OLD whose file NEW does not name. A run that asks
+# NEW plus the lines of OLD whose file NEW does not name, with each file's
+# path relative to OLD's folder. A run that asks
 # for fewer voices (bench/train-models.sh alexa leaves out the Pico and
 # RHVoice clips only computer's recipe uses) must not forget how their
 # files were made, or tts_stale takes them for new on the next run that
 # asks for them and makes thousands of clips again.
 tts_record() {
-  if [ ! -f "$2" ]; then
-    cp "$1" "$2"
-    return
-  fi
-  awk -F'\t' 'NR == FNR {print; seen[$1] = 1; next} !($1 in seen)' "$1" "$2" >"$2.new" && mv "$2.new" "$2"
+  local old=$2
+  [ -f "$old" ] || old=/dev/null
+  TTS_JOBDIR=$(dirname "$2") awk -F'\t' -v OFS='\t' "$tts_rel"'
+    {$1 = rel($1)}
+    FILENAME == ARGV[1] {print; seen[$1] = 1; next}
+    !($1 in seen)' "$1" "$old" >"$2.new" && mv "$2.new" "$2"
 }
 
 # tts_synth LINE: synthesizes one job-list line (FILE TOOL VOICE A B TEXT,

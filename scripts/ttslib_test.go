@@ -89,19 +89,22 @@ func TestTTSStale(t *testing.T) {
 func TestTTSRecord(t *testing.T) {
 	dir := t.TempDir()
 	path := func(name string) string { return filepath.Join(dir, name) }
-	line := func(name, voice string) string { return path(name) + "\trhvoice\t" + voice + "\t100\t100\talexa\n" }
+	job := func(file, voice string) string { return file + "\trhvoice\t" + voice + "\t100\t100\talexa\n" }
+	line := func(name, voice string) string { return job(path(name), voice) }
 	write := func(name, body string) {
 		if err := os.WriteFile(path(name), []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// c.wav is a clip of a voice this run did not ask for: its line stays,
-	// so that a later run asking for it again finds it unchanged.
+	// so that a later run asking for it again finds it unchanged. The
+	// list names the files relative to its folder, whether the old list
+	// did (c) or not (b).
 	write("old.tsv", line("b.wav", "alan")+line("c.wav", "anna"))
 	write("new.tsv", line("a.wav", "alan")+line("b.wav", "clb"))
 	lib(t, `tts_record "$1" "$2"`, path("new.tsv"), path("old.tsv"))
 	got, _ := os.ReadFile(path("old.tsv"))
-	if want := line("a.wav", "alan") + line("b.wav", "clb") + line("c.wav", "anna"); string(got) != want {
+	if want := job("a.wav", "alan") + job("b.wav", "clb") + job("c.wav", "anna"); string(got) != want {
 		t.Errorf("recorded list:\n%s\nwant:\n%s", got, want)
 	}
 	// With it, the run that asks for c.wav again keeps the file.
@@ -115,8 +118,50 @@ func TestTTSRecord(t *testing.T) {
 	}
 	// A corpus without a list gets NEW.
 	lib(t, `tts_record "$1" "$2"`, path("new.tsv"), path("first.tsv"))
-	if got, _ := os.ReadFile(path("first.tsv")); string(got) != line("a.wav", "alan")+line("b.wav", "clb") {
+	if got, _ := os.ReadFile(path("first.tsv")); string(got) != job("a.wav", "alan")+job("b.wav", "clb") {
 		t.Errorf("first list = %q", got)
+	}
+}
+
+func TestTTSMovedCorpus(t *testing.T) {
+	// A corpus made in one folder and moved to another (here with a
+	// trailing slash in the new name) keeps its clips: the job list names
+	// them relative to itself.
+	first := filepath.Join(t.TempDir(), "tts")
+	if err := os.MkdirAll(filepath.Join(first, "pos"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	list := func(dir string) string {
+		return filepath.Join(dir, "pos", "a.wav") + "\tespeak\ten\t160\t50\talexa\n" +
+			filepath.Join(dir, "pos", "b.wav") + "\tespeak\ten\t170\t50\talexa\n"
+	}
+	for _, f := range []string{"a.wav", "b.wav"} {
+		if err := os.WriteFile(filepath.Join(first, "pos", f), []byte("RIFF"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(first, "new.tsv"), []byte(list(first)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lib(t, `tts_record "$1" "$2"`, filepath.Join(first, "new.tsv"), filepath.Join(first, "jobs.tsv"))
+
+	moved := filepath.Join(t.TempDir(), "corpus")
+	if err := os.Rename(first, moved); err != nil {
+		t.Fatal(err)
+	}
+	// The second clip's speed changed since: only it is made again.
+	cur := strings.Replace(list(moved+"/"), "170", "180", 1)
+	if err := os.WriteFile(filepath.Join(moved, "new.tsv"), []byte(cur), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr := lib(t, `tts_stale "$1" "$2"`, filepath.Join(moved, "new.tsv"), moved+"/"+"/jobs.tsv")
+	if !strings.Contains(stderr, "files whose job lines changed: 1;") {
+		t.Errorf("stderr = %q, want one file made again", stderr)
+	}
+	for f, want := range map[string]bool{"a.wav": true, "b.wav": false} {
+		if _, err := os.Stat(filepath.Join(moved, "pos", f)); (err == nil) != want {
+			t.Errorf("%s exists = %v, want %v", f, err == nil, want)
+		}
 	}
 }
 
