@@ -289,9 +289,9 @@ for w in "${words[@]}"; do
       # RHNEG_ALEXA=1: the Slavic and other voices of RHVoice as negatives
       # only (their near misses, requests and "computer"), so that they
       # do not lean towards the word as their "alexa" clips made them do:
-      # the Belarusian and Bulgarian speech that set the strictest
-      # budget scores lower (models/README.md, "RHVoice's voices as
-      # alexa's negatives only").
+      # the Belarusian words that set the strictest budget score lower
+      # (models/README.md, "RHVoice's voices as alexa's negatives
+      # only").
       rhv=()
       [ $rhneg = 1 ] && rhv=(--neg "$CORPUS/tts/rhvoice/neg" --neg "$CORPUS/tts/rhvoice/pos/computer")
       $WAKEGATE train --word alexa --seed "$SEED" --split-seed "$SPLIT_SEED" --val "$VAL" --steps "${STEPS_ALEXA:-12000}" --channels "${CHANNELS_ALEXA:-64}" --nets "${NETS_ALEXA:-3}" "${snap[@]}" "${aux[@]}" "${drop[@]}" "${mic[@]}" \
